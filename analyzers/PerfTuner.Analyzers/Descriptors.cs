@@ -14,9 +14,9 @@ namespace PerfTuner.Analyzers
         internal static readonly DiagnosticDescriptor UnboundedCache = Create(
             DiagnosticIds.UnboundedCache,
             title: "Unbounded cache",
-            messageFormat: "'{0}' grows in {1} and is never evicted",
+            messageFormat: "'{0}' {1}",
             Performance,
-            description: "A cache that only ever grows holds every key it has seen: under real traffic (queries, embeddings, conversation IDs) it becomes a memory leak. Bound it with a size limit, an eviction path or a size check before inserting.");
+            description: "A cache that only ever grows holds every key it has seen: under real traffic (queries, embeddings, conversation IDs) it becomes a memory leak. Bound it with a size limit, an eviction path or a size check before inserting; give a MemoryCache a SizeLimit.");
 
         internal static readonly DiagnosticDescriptor UnbatchedUpsert = Create(
             DiagnosticIds.UnbatchedUpsert,

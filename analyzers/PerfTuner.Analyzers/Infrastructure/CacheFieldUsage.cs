@@ -1,0 +1,85 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace PerfTuner.Analyzers.Infrastructure
+{
+    /// <summary>
+    /// What the code of one type does with one candidate cache field (PT0001). Operation actions of a
+    /// symbol-start scope fill it concurrently; the symbol-end action reads the verdict once.
+    /// </summary>
+    internal sealed class CacheFieldUsage
+    {
+        private readonly object _gate = new object();
+        private readonly List<CacheGrowthSite> _growth = new List<CacheGrowthSite>();
+        private bool _bounded;
+        private bool _escapes;
+
+        internal CacheFieldUsage(IFieldSymbol field) => Field = field;
+
+        internal IFieldSymbol Field { get; }
+
+        /// <summary>An insert whose key comes from data (not a constant, not an initializer or constructor).</summary>
+        internal void AddGrowth(Location location, ISymbol member)
+        {
+            lock (_gate)
+            {
+                _growth.Add(new CacheGrowthSite(location, member));
+            }
+        }
+
+        /// <summary>An eviction path, a reset or a size check: the cache has a bound we trust.</summary>
+        internal void MarkBounded()
+        {
+            lock (_gate)
+            {
+                _bounded = true;
+            }
+        }
+
+        /// <summary>The collection flows somewhere we cannot follow (argument, return, alias, injected instance).</summary>
+        internal void MarkEscapes()
+        {
+            lock (_gate)
+            {
+                _escapes = true;
+            }
+        }
+
+        /// <summary>The growth sites in source order when the field grows and nothing bounds it; otherwise empty.</summary>
+        internal ImmutableArray<CacheGrowthSite> UnboundedGrowth()
+        {
+            lock (_gate)
+            {
+                if (_bounded || _escapes || _growth.Count == 0)
+                {
+                    return ImmutableArray<CacheGrowthSite>.Empty;
+                }
+
+                var sites = _growth.ToArray();
+                System.Array.Sort(sites, CompareBySource);
+                return ImmutableArray.Create(sites);
+            }
+        }
+
+        private static int CompareBySource(CacheGrowthSite a, CacheGrowthSite b)
+        {
+            var byFile = string.CompareOrdinal(a.Location.SourceTree?.FilePath, b.Location.SourceTree?.FilePath);
+            return byFile != 0 ? byFile : a.Location.SourceSpan.Start.CompareTo(b.Location.SourceSpan.Start);
+        }
+    }
+
+    /// <summary>Where a cache grows: the insert and the member that performs it.</summary>
+    internal readonly struct CacheGrowthSite
+    {
+        internal CacheGrowthSite(Location location, ISymbol member)
+        {
+            Location = location;
+            Member = member;
+        }
+
+        internal Location Location { get; }
+
+        internal ISymbol Member { get; }
+    }
+}

@@ -1,0 +1,765 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using PerfTuner.Analyzers.Infrastructure;
+
+namespace PerfTuner.Analyzers.Rules
+{
+    /// <summary>
+    /// PT0001: a cache that only ever grows.
+    /// <list type="bullet">
+    /// <item>A private field — static, or an instance field named like a cache — holding a mutable keyed collection that
+    /// code inserts into from data, with no removal, reset or size check anywhere in the type (all partial parts and
+    /// nested types). Reported on the field declaration, with the inserts as additional locations.</item>
+    /// <item>A <c>new MemoryCache(options)</c> whose options object, followed inline, through <c>Options.Create</c>, a
+    /// local or a readonly field in the same file, sets no SizeLimit. Reported on the creation.</item>
+    /// </list>
+    /// Precision first: fields visible outside their type, collections that flow anywhere the analysis cannot follow,
+    /// closed key domains and options from DI are never reported.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class UnboundedCacheAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Words (substrings, case-insensitive) that mark an instance field as a cache. Static fields need none.</summary>
+        internal const string CacheNameWordsOption = "cache_name_words";
+
+        /// <summary>Extra keyed collection types (metadata names, e.g. <c>MyCo.Collections.StripedMap`2</c>).</summary>
+        internal const string CollectionTypesOption = "collection_types";
+
+        /// <summary>Extra key types with a small closed domain (metadata names, e.g. <c>MyCo.Region</c>).</summary>
+        internal const string ClosedKeyTypesOption = "closed_key_types";
+
+        /// <summary>The SizeLimit the code fix writes (entries get Size = 1, so it is an entry count).</summary>
+        internal const string SizeLimitOption = "size_limit";
+
+        internal const int DefaultSizeLimit = 10_000;
+
+        internal static readonly ImmutableArray<string> DefaultCacheNameWords = ImmutableArray.Create("cache", "memo");
+
+        /// <summary>Diagnostic properties read by the code fix; present only when the fix is safe.</summary>
+        internal const string SizeLimitProperty = "SizeLimit";
+        internal const string FixSitesProperty = "FixSites";
+
+        private static readonly string[] BuiltInCollectionTypes =
+        {
+            "System.Collections.Generic.Dictionary`2",
+            "System.Collections.Generic.SortedDictionary`2",
+            "System.Collections.Generic.SortedList`2",
+            "System.Collections.Generic.OrderedDictionary`2",
+            "System.Collections.Generic.HashSet`1",
+            "System.Collections.Generic.SortedSet`1",
+            "System.Collections.Generic.IDictionary`2",
+            "System.Collections.Generic.ISet`1",
+            "System.Collections.Concurrent.ConcurrentDictionary`2",
+            "System.Collections.Hashtable",
+            "System.Collections.Specialized.OrderedDictionary",
+            "System.Collections.Specialized.HybridDictionary",
+        };
+
+        private static readonly string[] ReflectionKeyTypes =
+        {
+            "System.Reflection.MemberInfo",
+            "System.Reflection.Assembly",
+            "System.Reflection.Module",
+            "System.Reflection.ParameterInfo",
+            "System.RuntimeTypeHandle",
+            "System.RuntimeMethodHandle",
+            "System.RuntimeFieldHandle",
+        };
+
+        private static readonly SymbolDisplayFormat MemberFormat = new SymbolDisplayFormat(
+            typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameOnly,
+            genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters,
+            memberOptions: SymbolDisplayMemberOptions.IncludeParameters,
+            parameterOptions: SymbolDisplayParameterOptions.IncludeType,
+            miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptors.UnboundedCache);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(OnCompilationStart);
+        }
+
+        private static void OnCompilationStart(CompilationStartAnalysisContext context)
+        {
+            var types = CompilationTypes.Resolve(context.Compilation);
+            var memoryCache = CacheMemoryCacheTypes.Resolve(context.Compilation);
+            if (types != null)
+            {
+                context.RegisterSymbolStartAction(c => OnTypeStart(c, types), SymbolKind.NamedType);
+            }
+
+            if (memoryCache != null)
+            {
+                context.RegisterOperationAction(c => AnalyzeMemoryCacheCreation(c, memoryCache), OperationKind.ObjectCreation);
+            }
+        }
+
+        // ---- keyed collection fields -------------------------------------------------------------------------
+
+        private static void OnTypeStart(SymbolStartAnalysisContext context, CompilationTypes types)
+        {
+            if (!(context.Symbol is INamedTypeSymbol type))
+            {
+                return;
+            }
+
+            Dictionary<IFieldSymbol, CacheFieldUsage>? candidates = null;
+            foreach (var member in type.GetMembers())
+            {
+                if (member is IFieldSymbol field && IsCandidate(field, types, context.Options))
+                {
+                    candidates ??= new Dictionary<IFieldSymbol, CacheFieldUsage>(SymbolEqualityComparer.Default);
+                    candidates[field] = new CacheFieldUsage(field);
+                }
+            }
+
+            if (candidates is null)
+            {
+                return; // the common case: nothing registered, nothing paid
+            }
+
+            // Nested types get their own symbol scope, so their uses of our fields are invisible here: a field a
+            // nested type so much as names is left alone (precision first).
+            if (!type.GetTypeMembers().IsEmpty)
+            {
+                var named = NamesUsedInNestedTypes(type, context.CancellationToken);
+                foreach (var usage in candidates.Values)
+                {
+                    if (named.Contains(usage.Field.Name))
+                    {
+                        usage.MarkEscapes();
+                    }
+                }
+            }
+
+            // The map is only read from here on; each CacheFieldUsage locks its own updates.
+            context.RegisterOperationAction(c => OnFieldReference(c, candidates), OperationKind.FieldReference);
+            context.RegisterOperationAction(c => OnFieldInitializer(c, candidates), OperationKind.FieldInitializer);
+            context.RegisterSymbolEndAction(c => OnTypeEnd(c, candidates));
+        }
+
+        private static HashSet<string> NamesUsedInNestedTypes(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var nested in type.GetTypeMembers())
+            {
+                foreach (var reference in nested.DeclaringSyntaxReferences)
+                {
+                    foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
+                    {
+                        if (token.IsKind(SyntaxKind.IdentifierToken))
+                        {
+                            names.Add(token.ValueText);
+                        }
+                    }
+                }
+            }
+
+            return names;
+        }
+
+        private static bool IsCandidate(IFieldSymbol field, CompilationTypes types, AnalyzerOptions options)
+        {
+            // Private only: a field visible outside its type may be evicted from code this scope never sees.
+            if (field.IsConst || field.IsImplicitlyDeclared || field.DeclaredAccessibility != Accessibility.Private)
+            {
+                return false;
+            }
+
+            var tree = field.Locations.Length > 0 ? field.Locations[0].SourceTree : null;
+            if (tree is null || !(field.Type is INamedTypeSymbol collection) || collection.TypeKind == TypeKind.Error)
+            {
+                return false;
+            }
+
+            if (!types.IsKeyedCollection(collection.OriginalDefinition, options, tree))
+            {
+                return false;
+            }
+
+            if (!field.IsStatic && !NameSaysCache(field.Name, options, tree))
+            {
+                return false;
+            }
+
+            return collection.TypeArguments.Length == 0 || !types.IsClosedKey(collection.TypeArguments[0], options, tree, 0);
+        }
+
+        private static bool NameSaysCache(string name, AnalyzerOptions options, SyntaxTree tree)
+        {
+            var words = RuleOptions.GetList(options, tree, DiagnosticIds.UnboundedCache, CacheNameWordsOption);
+            foreach (var word in words.IsEmpty ? DefaultCacheNameWords : words)
+            {
+                if (name.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static void OnFieldInitializer(OperationAnalysisContext context, Dictionary<IFieldSymbol, CacheFieldUsage> candidates)
+        {
+            var initializer = (IFieldInitializerOperation)context.Operation;
+            foreach (var field in initializer.InitializedFields)
+            {
+                if (candidates.TryGetValue(field.OriginalDefinition, out var usage) && !IsNewCollection(initializer.Value))
+                {
+                    usage.MarkEscapes(); // shared or factory-made instance: its owner may bound it
+                }
+            }
+        }
+
+        private static void OnFieldReference(OperationAnalysisContext context, Dictionary<IFieldSymbol, CacheFieldUsage> candidates)
+        {
+            var reference = (IFieldReferenceOperation)context.Operation;
+            if (reference.Field is null || !candidates.TryGetValue(reference.Field.OriginalDefinition, out var usage))
+            {
+                return;
+            }
+
+            if (Ancestors(reference).Any(a => a is INameOfOperation))
+            {
+                return;
+            }
+
+            if (reference.Parent is IConditionalAccessOperation conditional && conditional.Operation == reference)
+            {
+                // _cache?.Add(k, v): the member is applied to the conditional-access placeholder.
+                var placeholder = conditional.WhenNotNull.DescendantsAndSelf().OfType<IConditionalAccessInstanceOperation>().FirstOrDefault();
+                if (placeholder is null)
+                {
+                    usage.MarkEscapes();
+                    return;
+                }
+
+                ClassifyUse(placeholder, reference, usage, context.ContainingSymbol);
+                return;
+            }
+
+            ClassifyUse(reference, reference, usage, context.ContainingSymbol);
+        }
+
+        /// <summary>Decides what one use of the collection does: grow it, bound it, read it, or let it escape.</summary>
+        private static void ClassifyUse(IOperation use, IFieldReferenceOperation reference, CacheFieldUsage usage, ISymbol member)
+        {
+            while (use.Parent is IConversionOperation conversion)
+            {
+                use = conversion; // ((IDictionary<K, V>)_cache).Remove(k) still removes
+            }
+
+            switch (use.Parent)
+            {
+                case IInvocationOperation invocation when invocation.Instance == use:
+                    ClassifyMethod(invocation, invocation.TargetMethod.Name, keyOrdinal: 0, usage, member);
+                    return;
+
+                case IArgumentOperation argument:
+                    ClassifyArgument(argument, usage, member);
+                    return;
+
+                case IPropertyReferenceOperation property when property.Instance == use:
+                    ClassifyProperty(property, usage, member);
+                    return;
+
+                case ISimpleAssignmentOperation assignment when assignment.Target == use:
+                    ClassifyAssignment(assignment, reference, usage, member);
+                    return;
+
+                case ICoalesceAssignmentOperation coalesce when coalesce.Target == use:
+                    if (!IsNewCollection(coalesce.Value))
+                    {
+                        usage.MarkEscapes();
+                    }
+
+                    return; // _cache ??= new(): lazy initialization
+
+                case ILockOperation _:
+                case IForEachLoopOperation loop when loop.Collection == use:
+                case IIsPatternOperation _:
+                case IBinaryOperation _:
+                    return; // lock (_cache), foreach, null checks: reads
+
+                default:
+                    usage.MarkEscapes(); // returned, aliased, captured by another object: ambiguous → silent
+                    return;
+            }
+        }
+
+        private static void ClassifyMethod(IInvocationOperation invocation, string name, int keyOrdinal, CacheFieldUsage usage, ISymbol member)
+        {
+            switch (name)
+            {
+                case "Add":
+                case "TryAdd":
+                case "GetOrAdd":
+                case "AddOrUpdate":
+                    AddGrowthIfFromData(invocation, KeyArgument(invocation, keyOrdinal), usage, member);
+                    return;
+                case "UnionWith":
+                    AddGrowthIfFromData(invocation, key: null, usage, member);
+                    return;
+                case "Remove":
+                case "TryRemove":
+                case "Clear":
+                case "RemoveWhere":
+                case "RemoveAll":
+                case "ExceptWith":
+                case "IntersectWith":
+                case "SymmetricExceptWith":
+                case "TryTake":
+                    usage.MarkBounded();
+                    return;
+                default:
+                    if (name.StartsWith("Evict", StringComparison.Ordinal) || name.StartsWith("Trim", StringComparison.Ordinal) && name != "TrimExcess")
+                    {
+                        usage.MarkBounded(); // custom collections from collection_types
+                    }
+
+                    return; // TryGetValue, ContainsKey, Contains, ...: reads
+            }
+        }
+
+        private static void ClassifyArgument(IArgumentOperation argument, CacheFieldUsage usage, ISymbol member)
+        {
+            if (!(argument.Parent is IInvocationOperation invocation) || argument.Parameter is null)
+            {
+                usage.MarkEscapes();
+                return;
+            }
+
+            var method = invocation.TargetMethod;
+            if (method.IsExtensionMethod && argument.Parameter.Ordinal == 0)
+            {
+                var ns = method.ContainingNamespace?.ToDisplayString();
+                if (ns == "System.Linq")
+                {
+                    if ((method.Name == "Count" || method.Name == "LongCount") && IsSizeComparison(invocation))
+                    {
+                        usage.MarkBounded();
+                    }
+
+                    return; // LINQ only reads
+                }
+
+                if (ns == "System.Collections.Generic" && method.ContainingType?.Name == "CollectionExtensions")
+                {
+                    ClassifyMethod(invocation, method.Name, keyOrdinal: 1, usage, member); // TryAdd, Remove, GetValueOrDefault
+                    return;
+                }
+
+                usage.MarkEscapes();
+                return;
+            }
+
+            if (method.ContainingType?.Name == "CollectionsMarshal" && argument.Parameter.Ordinal == 0)
+            {
+                if (method.Name == "GetValueRefOrAddDefault")
+                {
+                    AddGrowthIfFromData(invocation, KeyArgument(invocation, 1), usage, member);
+                }
+
+                return; // GetValueRefOrNullRef only reads
+            }
+
+            usage.MarkEscapes();
+        }
+
+        private static void ClassifyProperty(IPropertyReferenceOperation property, CacheFieldUsage usage, ISymbol member)
+        {
+            if (property.Property.IsIndexer)
+            {
+                var isStore = (property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property)
+                              || (property.Parent is ICoalesceAssignmentOperation coalesce && coalesce.Target == property);
+                if (isStore)
+                {
+                    var key = property.Arguments.Length > 0 ? property.Arguments[0].Value : null;
+                    AddGrowthIfFromData(property, key, usage, member);
+                }
+
+                return; // reads; d[k] += 1 throws for a missing key, so it never adds
+            }
+
+            if ((property.Property.Name == "Count" || property.Property.Name == "LongCount") && IsSizeComparison(property))
+            {
+                usage.MarkBounded();
+            }
+        }
+
+        private static void ClassifyAssignment(ISimpleAssignmentOperation assignment, IFieldReferenceOperation reference, CacheFieldUsage usage, ISymbol member)
+        {
+            if (!IsNewCollection(assignment.Value))
+            {
+                usage.MarkEscapes(); // _cache = injected; or a swap to a collection built elsewhere
+                return;
+            }
+
+            if (IsInitialization(assignment, member, usage.Field.IsStatic) || IsLazyInitialization(assignment, reference.Field))
+            {
+                return;
+            }
+
+            usage.MarkBounded(); // _cache = new(): a reset drops every entry
+        }
+
+        private static void AddGrowthIfFromData(IOperation insert, IOperation? key, CacheFieldUsage usage, ISymbol member)
+        {
+            if (IsInitialization(insert, member, usage.Field.IsStatic))
+            {
+                return; // a lookup table filled once
+            }
+
+            var keyValue = CacheMemoryCacheInspector.StripConversions(key);
+            if (keyValue != null && (keyValue.ConstantValue.HasValue || keyValue is ITypeOfOperation))
+            {
+                return; // a constant key adds one entry at most
+            }
+
+            usage.AddGrowth(insert.Syntax.GetLocation(), member);
+        }
+
+        private static IOperation? KeyArgument(IInvocationOperation invocation, int ordinal)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Ordinal == ordinal)
+                {
+                    return argument.Value;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Constructors (static ones for static fields) and initializers run once per instance or type.</summary>
+        private static bool IsInitialization(IOperation operation, ISymbol member, bool fieldIsStatic)
+        {
+            if (Ancestors(operation).Any(a => a is IAnonymousFunctionOperation || a is ILocalFunctionOperation))
+            {
+                return false; // a callback registered in a constructor runs later, any number of times
+            }
+
+            switch (member)
+            {
+                case IFieldSymbol _:
+                case IPropertySymbol _:
+                    return true;
+                case IMethodSymbol method:
+                    return fieldIsStatic ? method.MethodKind == MethodKind.StaticConstructor : method.MethodKind == MethodKind.Constructor;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary><c>if (_cache == null) _cache = new();</c> creates the cache, it does not reset it.</summary>
+        private static bool IsLazyInitialization(ISimpleAssignmentOperation assignment, IFieldSymbol field)
+        {
+            foreach (var ancestor in Ancestors(assignment))
+            {
+                if (ancestor is IConditionalOperation conditional && conditional.Condition != null)
+                {
+                    var checksField = conditional.Condition.DescendantsAndSelf().Any(o =>
+                        o is IFieldReferenceOperation f && SymbolEqualityComparer.Default.Equals(f.Field.OriginalDefinition, field.OriginalDefinition)
+                        && (f.Parent is IBinaryOperation || f.Parent is IIsPatternOperation || f.Parent is IConversionOperation));
+                    if (checksField)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static IEnumerable<IOperation> Ancestors(IOperation operation)
+        {
+            for (var current = operation.Parent; current != null; current = current.Parent)
+            {
+                yield return current;
+            }
+        }
+
+        private static bool IsNewCollection(IOperation? value)
+        {
+            var stripped = CacheMemoryCacheInspector.StripConversions(value);
+            return stripped is IObjectCreationOperation
+                   || (stripped != null && stripped.Syntax.IsKind(SyntaxKind.CollectionExpression));
+        }
+
+        /// <summary><c>_cache.Count &lt; Max</c>, <c>Count &gt;= limit</c>, <c>Count is &gt; 100</c>: someone bounds the size. <c>Count == 0</c> does not.</summary>
+        private static bool IsSizeComparison(IOperation countRead)
+        {
+            var operand = countRead;
+            while (operand.Parent is IConversionOperation conversion)
+            {
+                operand = conversion;
+            }
+
+            switch (operand.Parent)
+            {
+                case IBinaryOperation binary:
+                    switch (binary.OperatorKind)
+                    {
+                        case BinaryOperatorKind.LessThan:
+                        case BinaryOperatorKind.LessThanOrEqual:
+                        case BinaryOperatorKind.GreaterThan:
+                        case BinaryOperatorKind.GreaterThanOrEqual:
+                            return true;
+                        case BinaryOperatorKind.Equals:
+                        case BinaryOperatorKind.NotEquals:
+                            var other = CacheMemoryCacheInspector.StripConversions(binary.LeftOperand == operand ? binary.RightOperand : binary.LeftOperand);
+                            return other != null && !(other.ConstantValue.HasValue && Convert.ToInt64(other.ConstantValue.Value ?? -1L, System.Globalization.CultureInfo.InvariantCulture) == 0);
+                        default:
+                            return false;
+                    }
+
+                case IIsPatternOperation pattern:
+                    return pattern.Pattern.DescendantsAndSelf().Any(p => p is IRelationalPatternOperation);
+                default:
+                    return false;
+            }
+        }
+
+        private static void OnTypeEnd(SymbolAnalysisContext context, Dictionary<IFieldSymbol, CacheFieldUsage> candidates)
+        {
+            foreach (var usage in candidates.Values)
+            {
+                var sites = usage.UnboundedGrowth();
+                if (sites.IsEmpty || usage.Field.Locations.Length == 0)
+                {
+                    continue;
+                }
+
+                var growsIn = DescribeMembers(sites);
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.UnboundedCache,
+                    usage.Field.Locations[0],
+                    additionalLocations: sites.Select(s => s.Location),
+                    usage.Field.Name,
+                    "grows in " + growsIn + " and is never evicted"));
+            }
+        }
+
+        private static string DescribeMembers(ImmutableArray<CacheGrowthSite> sites)
+        {
+            var names = new List<string>();
+            foreach (var site in sites)
+            {
+                var name = Describe(site.Member);
+                if (!names.Contains(name))
+                {
+                    names.Add(name);
+                }
+            }
+
+            switch (names.Count)
+            {
+                case 1:
+                    return names[0];
+                case 2:
+                    return names[0] + " and " + names[1];
+                default:
+                    return names[0] + ", " + names[1] + " and " + (names.Count - 2).ToString(System.Globalization.CultureInfo.InvariantCulture) + " more";
+            }
+        }
+
+        private static string Describe(ISymbol member)
+        {
+            if (member is IMethodSymbol method)
+            {
+                if (method.AssociatedSymbol is IPropertySymbol || method.AssociatedSymbol is IEventSymbol)
+                {
+                    return method.AssociatedSymbol.Name;
+                }
+
+                if (method.Name == WellKnownMemberNames.TopLevelStatementsEntryPointMethodName)
+                {
+                    return "top-level statements";
+                }
+            }
+
+            return member.ToDisplayString(MemberFormat);
+        }
+
+        // ---- MemoryCache without SizeLimit ---------------------------------------------------------------------
+
+        private static void AnalyzeMemoryCacheCreation(OperationAnalysisContext context, CacheMemoryCacheTypes types)
+        {
+            var creation = (IObjectCreationOperation)context.Operation;
+            if (creation.Constructor is null || !SymbolEqualityComparer.Default.Equals(creation.Type, types.MemoryCache))
+            {
+                return;
+            }
+
+            var optionsArgument = creation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0);
+            if (optionsArgument is null)
+            {
+                return;
+            }
+
+            var verdict = CacheMemoryCacheInspector.InspectOptions(optionsArgument.Value, types, 0, out var inlineOptions, context.CancellationToken);
+            if (verdict != CacheOptionsVerdict.Unbounded)
+            {
+                return;
+            }
+
+            var field = CacheMemoryCacheInspector.ReceivingField(creation);
+            var name = field?.Name ?? CacheMemoryCacheInspector.ReceivingLocal(creation)?.Name ?? "new MemoryCache(...)";
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            var additional = new List<Location>();
+            if (inlineOptions != null
+                && field != null
+                && CacheMemoryCacheInspector.TryFindFixSites(creation, field, types, out var sites, context.CancellationToken))
+            {
+                var sizeLimit = RuleOptions.GetInt(context.Options, creation.Syntax.SyntaxTree, DiagnosticIds.UnboundedCache, SizeLimitOption, DefaultSizeLimit, min: 1);
+                properties = properties
+                    .Add(SizeLimitProperty, sizeLimit.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    .Add(FixSitesProperty, string.Join(",", sites.Select(s => s.Kind)));
+                additional.Add(inlineOptions.Syntax.GetLocation());
+                additional.AddRange(sites.Select(s => s.Location));
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.UnboundedCache,
+                creation.Syntax.GetLocation(),
+                additional,
+                properties,
+                name,
+                "is a MemoryCache without SizeLimit, so nothing bounds how many entries it holds"));
+        }
+
+        /// <summary>Well-known types resolved once per compilation, plus the option-named ones resolved on demand.</summary>
+        private sealed class CompilationTypes
+        {
+            private readonly Compilation _compilation;
+            private readonly ImmutableHashSet<INamedTypeSymbol> _collections;
+            private readonly INamedTypeSymbol _type;
+            private readonly ImmutableArray<INamedTypeSymbol> _reflection;
+            private readonly ConcurrentDictionary<string, INamedTypeSymbol?> _byName = new ConcurrentDictionary<string, INamedTypeSymbol?>(StringComparer.Ordinal);
+
+            private CompilationTypes(Compilation compilation, ImmutableHashSet<INamedTypeSymbol> collections, INamedTypeSymbol type, ImmutableArray<INamedTypeSymbol> reflection)
+            {
+                _compilation = compilation;
+                _collections = collections;
+                _type = type;
+                _reflection = reflection;
+            }
+
+            internal static CompilationTypes? Resolve(Compilation compilation)
+            {
+                var collections = BuiltInCollectionTypes
+                    .Select(compilation.GetTypeByMetadataName)
+                    .Where(t => t != null)
+                    .Select(t => t!)
+                    .ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+                var type = compilation.GetTypeByMetadataName("System.Type");
+                if (collections.IsEmpty || type is null)
+                {
+                    return null; // no usable corlib: nothing to analyze
+                }
+
+                var reflection = ReflectionKeyTypes.Select(compilation.GetTypeByMetadataName).Where(t => t != null).Select(t => t!).ToImmutableArray();
+                return new CompilationTypes(compilation, collections, type, reflection);
+            }
+
+            internal bool IsKeyedCollection(INamedTypeSymbol definition, AnalyzerOptions options, SyntaxTree tree)
+            {
+                if (_collections.Contains(definition))
+                {
+                    return true;
+                }
+
+                foreach (var name in RuleOptions.GetList(options, tree, DiagnosticIds.UnboundedCache, CollectionTypesOption))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(ByName(name), definition))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            /// <summary>Enums, bool, byte, char, System.Type and other reflection handles, and tuples of them: a bounded key space.</summary>
+            internal bool IsClosedKey(ITypeSymbol key, AnalyzerOptions options, SyntaxTree tree, int depth)
+            {
+                if (depth > 4)
+                {
+                    return false;
+                }
+
+                switch (key.SpecialType)
+                {
+                    case SpecialType.System_Boolean:
+                    case SpecialType.System_Byte:
+                    case SpecialType.System_SByte:
+                    case SpecialType.System_Char:
+                        return true;
+                }
+
+                if (key.TypeKind == TypeKind.Enum)
+                {
+                    return true;
+                }
+
+                if (key is INamedTypeSymbol named)
+                {
+                    if (named.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T && named.TypeArguments.Length == 1)
+                    {
+                        return IsClosedKey(named.TypeArguments[0], options, tree, depth + 1);
+                    }
+
+                    if (named.IsTupleType)
+                    {
+                        // (Type, string) is how reflection caches key members by name: bounded by the program, not by traffic.
+                        return !named.TupleElements.IsEmpty
+                               && (named.TupleElements.All(e => IsClosedKey(e.Type, options, tree, depth + 1))
+                                   || named.TupleElements.Any(e => IsReflectionType(e.Type)));
+                    }
+                }
+
+                if (IsReflectionType(key))
+                {
+                    return true;
+                }
+
+                foreach (var name in RuleOptions.GetList(options, tree, DiagnosticIds.UnboundedCache, ClosedKeyTypesOption))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(ByName(name), key.OriginalDefinition))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            private bool IsReflectionType(ITypeSymbol key)
+            {
+                for (var current = key; current != null; current = current.BaseType)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(current, _type) || _reflection.Any(r => SymbolEqualityComparer.Default.Equals(current, r)))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            private INamedTypeSymbol? ByName(string metadataName) =>
+                _byName.GetOrAdd(metadataName, n => _compilation.GetTypeByMetadataName(n));
+        }
+    }
+}

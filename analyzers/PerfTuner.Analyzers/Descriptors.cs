@@ -21,7 +21,7 @@ namespace PerfTuner.Analyzers
         internal static readonly DiagnosticDescriptor UnbatchedUpsert = Create(
             DiagnosticIds.UnbatchedUpsert,
             title: "Unbatched upsert",
-            messageFormat: "'{0}' upserts one item per iteration of this loop; collect the points and upsert them in batches",
+            messageFormat: "'{0}' is called once per loop iteration with a per-item payload; collect the points and upsert them in batches",
             Performance,
             description: "Each upsert is a network round trip and a write-ahead-log entry on the server. Sending one point per request turns an import of N points into N round trips instead of N/100.");
 

@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using PerfTuner.Analyzers.Infrastructure;
+
+namespace PerfTuner.Analyzers.Rules
+{
+    /// <summary>
+    /// PT0002: a vector-store upsert (Qdrant.Client, the Qdrant gRPC client, Microsoft.Extensions.VectorData, or a
+    /// method listed in <c>perftuner.PT0002.upsert_methods</c>) that runs once per element of a loop with a payload
+    /// built for that element. Each call is a network round trip and a write-ahead-log append on the server, so an
+    /// import of N points costs N requests instead of N / batch size.
+    /// Precision first: batches (Chunk, buffers flushed on a size check, lists built outside the loop, anything filled
+    /// by an inner loop), retry loops around one payload and anything the rule cannot follow stay silent.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class UnbatchedUpsertAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>.editorconfig key (after <c>perftuner.PT0002.</c>): the batch size the code fix uses.</summary>
+        public const string BatchSizeOption = "batch_size";
+
+        /// <summary>.editorconfig key (after <c>perftuner.PT0002.</c>): extra upsert methods, <c>Namespace.Type.Method</c>, comma separated.</summary>
+        public const string UpsertMethodsOption = UpsertTargets.UpsertMethodsOption;
+
+        /// <summary>Diagnostic property carrying the configured batch size to the code fix.</summary>
+        public const string BatchSizeProperty = "BatchSize";
+
+        public const int DefaultBatchSize = 100;
+
+        /// <summary>Largest batch size accepted from configuration (Qdrant's default gRPC message limit is far below 100k points).</summary>
+        public const int MaxBatchSize = 100_000;
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.UnbatchedUpsert);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterCompilationStartAction(OnCompilationStart);
+        }
+
+        private static void OnCompilationStart(CompilationStartAnalysisContext context)
+        {
+            var targets = UpsertTargets.Create(context.Compilation, ConfiguredEntries(context.Options, context.Compilation));
+            if (targets.IsEmpty)
+            {
+                return; // no Qdrant.Client, no VectorData, no configured methods: this rule costs nothing
+            }
+
+            // Parsed upsert_methods per file (editorconfig sections may differ between files).
+            var perFile = new ConcurrentDictionary<SyntaxTree, ImmutableHashSet<string>>();
+            context.RegisterOperationAction(c => AnalyzeInvocation(c, targets, perFile), OperationKind.Invocation);
+        }
+
+        /// <summary>Every upsert_methods entry configured globally or for any file of the compilation.</summary>
+        private static IEnumerable<string> ConfiguredEntries(AnalyzerOptions options, Compilation compilation)
+        {
+            var provider = options.AnalyzerConfigOptionsProvider;
+            var key = RuleOptions.Key(DiagnosticIds.UnbatchedUpsert, UpsertMethodsOption);
+            var entries = new HashSet<string>();
+            if (provider.GlobalOptions.TryGetValue(key, out var global) && global != null)
+            {
+                entries.UnionWith(Split(global));
+            }
+
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                if (provider.GetOptions(tree).TryGetValue(key, out var value) && value != null)
+                {
+                    entries.UnionWith(Split(value));
+                }
+            }
+
+            return entries;
+        }
+
+        private static IEnumerable<string> Split(string value)
+        {
+            foreach (var part in value.Split(',', ';'))
+            {
+                var entry = part.Trim();
+                if (entry.Length > 0)
+                {
+                    yield return entry;
+                }
+            }
+        }
+
+        private static ImmutableHashSet<string> ConfiguredForFile(AnalyzerOptions options, SyntaxTree tree)
+        {
+            var builder = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
+            var key = RuleOptions.Key(DiagnosticIds.UnbatchedUpsert, UpsertMethodsOption);
+            var provider = options.AnalyzerConfigOptionsProvider;
+            string? raw = null;
+            if (!(provider.GetOptions(tree).TryGetValue(key, out raw) && raw != null))
+            {
+                provider.GlobalOptions.TryGetValue(key, out raw);
+            }
+
+            foreach (var entry in Split(raw ?? string.Empty))
+            {
+                if (UpsertTargets.TrySplitEntry(entry, out var type, out var method))
+                {
+                    builder.Add(type + "." + method);
+                }
+            }
+
+            return builder.ToImmutable();
+        }
+
+        private static void AnalyzeInvocation(
+            OperationAnalysisContext context,
+            UpsertTargets targets,
+            ConcurrentDictionary<SyntaxTree, ImmutableHashSet<string>> perFile)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var tree = invocation.Syntax.SyntaxTree;
+            var configured = perFile.GetOrAdd(tree, t => ConfiguredForFile(context.Options, t));
+            if (!targets.TryMatch(invocation, configured, out var call))
+            {
+                return;
+            }
+
+            var loops = UpsertLoopScope.Enclosing(invocation);
+            SyntaxNode inner = invocation.Syntax;
+            foreach (var loop in loops)
+            {
+                if (loop.GuardedBySizeCheck)
+                {
+                    return; // flushes a buffer when it is full
+                }
+
+                if (loop.ExitsAfterSuccess(inner) || !PayloadDependsOn(loop, call, targets))
+                {
+                    inner = loop.Syntax; // a retry loop around one payload; the loop around it may still be per item
+                    continue;
+                }
+
+                if (UpsertPayloadClassifier.IsPerItem(call, loop, targets.CancellationToken))
+                {
+                    var batchSize = RuleOptions.GetInt(
+                        context.Options, tree, DiagnosticIds.UnbatchedUpsert, BatchSizeOption, DefaultBatchSize, min: 1, max: MaxBatchSize);
+                    var properties = ImmutableDictionary<string, string?>.Empty
+                        .Add(BatchSizeProperty, batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnbatchedUpsert, invocation.Syntax.GetLocation(), properties, call.DisplayName));
+                }
+
+                return;
+            }
+        }
+
+        /// <summary>Any argument (cancellation tokens aside) changes between iterations.</summary>
+        private static bool PayloadDependsOn(UpsertLoopScope loop, UpsertCall call, UpsertTargets targets)
+        {
+            foreach (var argument in call.Invocation.Arguments)
+            {
+                var type = argument.Parameter?.Type;
+                if (type != null && SymbolEqualityComparer.Default.Equals(type, targets.CancellationToken))
+                {
+                    continue;
+                }
+
+                if (loop.DependsOnIteration(argument.Value))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,1058 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
+using PerfTuner.Analyzers.Infrastructure;
+
+namespace PerfTuner.Analyzers.Rules
+{
+    /// <summary>
+    /// PT0005, two shapes:
+    /// (1) a SemaphoreSlim <c>Wait</c>/<c>WaitAsync</c> whose <c>Release</c> is not in a finally block: released after the
+    ///     work in straight-line code, skipped by an early return, only in a catch, or missing altogether. Any exception in
+    ///     between leaks the permit; after enough leaks every caller waits forever.
+    /// (2) a SemaphoreSlim created per item of a fan-out (inside a <c>Select(async …)</c>/<c>Parallel</c> lambda, or in a
+    ///     loop body that starts <c>Task.Run</c> per item) and waited by that same item: it limits nothing.
+    /// Precision first: a semaphore that may be released elsewhere (another method, a releaser object it was handed to,
+    /// a callback) or that is used as a signal (<c>new SemaphoreSlim(0)</c>) is left alone.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class SemaphoreMisuseAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Diagnostic property naming the shape found; the code fix acts on <see cref="ReleasedOutsideFinally"/> and <see cref="EarlyReturn"/>.</summary>
+        public const string ShapeProperty = "Shape";
+        public const string ReleasedOutsideFinally = "ReleasedOutsideFinally";
+        public const string EarlyReturn = "EarlyReturn";
+        public const string ReleasedInCatchOnly = "ReleasedInCatchOnly";
+        public const string ReleasedOnSomePaths = "ReleasedOnSomePaths";
+        public const string NeverReleased = "NeverReleased";
+        public const string PerItem = "PerItem";
+
+        /// <summary>.editorconfig key (after <c>perftuner.PT0005.</c>): extra types, by metadata name, with Wait/WaitAsync/WaitOne and Release semantics.</summary>
+        public const string SemaphoreTypesOption = "semaphore_types";
+
+        /// <summary>.editorconfig key (after <c>perftuner.PT0005.</c>): <c>false</c> turns off shape (2), the per-item throttle.</summary>
+        public const string PerItemOption = "per_item_throttle";
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.SemaphoreMisuse);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterCompilationStartAction(OnCompilationStart);
+        }
+
+        private static void OnCompilationStart(CompilationStartAnalysisContext context)
+        {
+            var semaphoreSlim = context.Compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+            if (semaphoreSlim == null)
+            {
+                return; // no BCL semaphore: nothing to check
+            }
+
+            var known = new KnownTypes(context.Compilation, semaphoreSlim);
+            var typesByOption = new ConcurrentDictionary<string, ImmutableHashSet<INamedTypeSymbol>>(StringComparer.Ordinal);
+
+            context.RegisterSymbolStartAction(
+                typeStart =>
+                {
+                    var state = new TypeState((INamedTypeSymbol)typeStart.Symbol);
+                    typeStart.RegisterOperationBlockAction(block =>
+                    {
+                        var tree = block.OperationBlocks.IsEmpty ? null : block.OperationBlocks[0].Syntax.SyntaxTree;
+                        if (tree == null)
+                        {
+                            return;
+                        }
+
+                        var semaphoreTypes = SemaphoreTypes(block.Options, tree, known, typesByOption);
+                        var perItem = RuleOptions.GetBool(block.Options, tree, DiagnosticIds.SemaphoreMisuse, PerItemOption, defaultValue: true);
+                        new BlockAnalysis(block, state, known, semaphoreTypes, perItem).Run();
+                    });
+                    typeStart.RegisterSymbolEndAction(state.ReportFieldWaits);
+                },
+                SymbolKind.NamedType);
+        }
+
+        private static ImmutableHashSet<INamedTypeSymbol> SemaphoreTypes(
+            AnalyzerOptions options,
+            SyntaxTree tree,
+            KnownTypes known,
+            ConcurrentDictionary<string, ImmutableHashSet<INamedTypeSymbol>> cache)
+        {
+            if (!RuleOptions.TryGetRaw(options, tree, DiagnosticIds.SemaphoreMisuse, SemaphoreTypesOption, out var raw))
+            {
+                return known.DefaultSemaphoreTypes;
+            }
+
+            return cache.GetOrAdd(raw, _ =>
+            {
+                var builder = known.DefaultSemaphoreTypes.ToBuilder();
+                foreach (var name in RuleOptions.GetList(options, tree, DiagnosticIds.SemaphoreMisuse, SemaphoreTypesOption))
+                {
+                    var type = known.Compilation.GetTypeByMetadataName(name);
+                    if (type != null)
+                    {
+                        builder.Add(type.OriginalDefinition);
+                    }
+                }
+
+                return builder.ToImmutable();
+            });
+        }
+
+        internal static Diagnostic CreateDiagnostic(Location location, string shape, string message) =>
+            Diagnostic.Create(
+                Descriptors.SemaphoreMisuse,
+                location,
+                ImmutableDictionary<string, string?>.Empty.Add(ShapeProperty, shape),
+                message);
+
+        internal static string MessageFor(string shape, string name, int earlyReturnLine = 0)
+        {
+            switch (shape)
+            {
+                case EarlyReturn:
+                    return string.Format(CultureInfo.InvariantCulture, "'{0}' is not released on the early return at line {1}; release it in a finally block", name, earlyReturnLine);
+                case ReleasedInCatchOnly:
+                    return string.Format(CultureInfo.InvariantCulture, "'{0}' is released only in a catch block; every call that succeeds leaks the permit", name);
+                case ReleasedOnSomePaths:
+                    return string.Format(CultureInfo.InvariantCulture, "'{0}' is released on some paths only; release it in a finally block", name);
+                case NeverReleased:
+                    return string.Format(CultureInfo.InvariantCulture, "'{0}' is never released after this wait; every call leaks a permit", name);
+                case PerItem:
+                    return string.Format(CultureInfo.InvariantCulture, "'{0}' is created per item of this fan-out, so it limits nothing; create it once outside", name);
+                default:
+                    return string.Format(CultureInfo.InvariantCulture, "'{0}' is released outside a finally block; an exception in between leaks the permit", name);
+            }
+        }
+
+        /// <summary>Types resolved once per compilation; any of them may be null in unusual compilations.</summary>
+        private sealed class KnownTypes
+        {
+            internal KnownTypes(Compilation compilation, INamedTypeSymbol semaphoreSlim)
+            {
+                Compilation = compilation;
+                DefaultSemaphoreTypes = ImmutableHashSet.Create<INamedTypeSymbol>(SymbolEqualityComparer.Default, semaphoreSlim);
+                Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+                TaskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory");
+                Parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
+                Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
+                ParallelEnumerable = compilation.GetTypeByMetadataName("System.Linq.ParallelEnumerable");
+                List = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
+            }
+
+            internal Compilation Compilation { get; }
+
+            internal ImmutableHashSet<INamedTypeSymbol> DefaultSemaphoreTypes { get; }
+
+            internal INamedTypeSymbol? Task { get; }
+
+            internal INamedTypeSymbol? TaskFactory { get; }
+
+            internal INamedTypeSymbol? Parallel { get; }
+
+            internal INamedTypeSymbol? Enumerable { get; }
+
+            internal INamedTypeSymbol? ParallelEnumerable { get; }
+
+            internal INamedTypeSymbol? List { get; }
+        }
+
+        /// <summary>Identifies a method body, lambda or local function across operation blocks of one type.</summary>
+        private readonly struct FunctionKey : IEquatable<FunctionKey>
+        {
+            internal FunctionKey(SyntaxNode node)
+            {
+                Tree = node.SyntaxTree;
+                Span = node.Span;
+            }
+
+            internal SyntaxTree Tree { get; }
+
+            internal TextSpan Span { get; }
+
+            public bool Equals(FunctionKey other) => Tree == other.Tree && Span == other.Span;
+
+            public override bool Equals(object? obj) => obj is FunctionKey other && Equals(other);
+
+            public override int GetHashCode() => (Tree.GetHashCode() * 397) ^ Span.GetHashCode();
+        }
+
+        /// <summary>A wait on a field whose verdict needs what the whole type does with that field.</summary>
+        private sealed class FieldWait
+        {
+            internal FieldWait(IFieldSymbol field, string shape, Location location, FunctionKey function, bool isTryOnce, int earlyReturnLine)
+            {
+                Field = field;
+                Shape = shape;
+                Location = location;
+                Function = function;
+                IsTryOnce = isTryOnce;
+                EarlyReturnLine = earlyReturnLine;
+            }
+
+            internal IFieldSymbol Field { get; }
+
+            internal string Shape { get; }
+
+            internal Location Location { get; }
+
+            internal FunctionKey Function { get; }
+
+            internal bool IsTryOnce { get; }
+
+            internal int EarlyReturnLine { get; }
+        }
+
+        /// <summary>
+        /// What one type does with its semaphore fields, gathered across all its members (and partial parts), so a wait
+        /// without a local release is reported only when nothing else in the type can release that permit.
+        /// </summary>
+        private sealed class TypeState
+        {
+            private readonly object _gate = new object();
+            private readonly INamedTypeSymbol _type;
+            private readonly List<FieldWait> _waits = new List<FieldWait>();
+            private readonly Dictionary<IFieldSymbol, HashSet<FunctionKey>> _releases = new Dictionary<IFieldSymbol, HashSet<FunctionKey>>(SymbolEqualityComparer.Default);
+            private readonly HashSet<IFieldSymbol> _escaped = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+            private readonly HashSet<IFieldSymbol> _signals = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+
+            internal TypeState(INamedTypeSymbol type)
+            {
+                _type = type;
+            }
+
+            internal bool Owns(IFieldSymbol field) =>
+                SymbolEqualityComparer.Default.Equals(field.ContainingType?.OriginalDefinition, _type.OriginalDefinition);
+
+            internal void AddWait(FieldWait wait)
+            {
+                lock (_gate)
+                {
+                    _waits.Add(wait);
+                }
+            }
+
+            internal void AddRelease(IFieldSymbol field, FunctionKey function)
+            {
+                lock (_gate)
+                {
+                    if (!_releases.TryGetValue(field, out var functions))
+                    {
+                        functions = new HashSet<FunctionKey>();
+                        _releases.Add(field, functions);
+                    }
+
+                    functions.Add(function);
+                }
+            }
+
+            internal void MarkEscaped(IFieldSymbol field)
+            {
+                lock (_gate)
+                {
+                    _escaped.Add(field);
+                }
+            }
+
+            internal void MarkSignal(IFieldSymbol field)
+            {
+                lock (_gate)
+                {
+                    _signals.Add(field);
+                }
+            }
+
+            internal void ReportFieldWaits(SymbolAnalysisContext context)
+            {
+                lock (_gate)
+                {
+                    foreach (var wait in _waits)
+                    {
+                        if (ShouldReport(wait))
+                        {
+                            context.ReportDiagnostic(CreateDiagnostic(
+                                wait.Location,
+                                wait.Shape,
+                                MessageFor(wait.Shape, wait.Field.Name, wait.EarlyReturnLine)));
+                        }
+                    }
+                }
+            }
+
+            private bool ShouldReport(FieldWait wait)
+            {
+                var field = wait.Field;
+                if (_signals.Contains(field))
+                {
+                    return false; // new SemaphoreSlim(0): a signal, released by whoever produces the event
+                }
+
+                if (wait.Shape == ReleasedOutsideFinally || wait.Shape == EarlyReturn)
+                {
+                    return true; // the method itself releases, just not safely
+                }
+
+                // No safe release in the waiting method: report only when nothing else can release the permit.
+                if (!Owns(field)
+                    || field.DeclaredAccessibility != Accessibility.Private
+                    || !_type.GetTypeMembers().IsEmpty
+                    || _escaped.Contains(field))
+                {
+                    return false;
+                }
+
+                if (_releases.TryGetValue(field, out var functions))
+                {
+                    foreach (var function in functions)
+                    {
+                        if (!function.Equals(wait.Function))
+                        {
+                            return false; // e.g. Acquire()/Dispose() or producer/consumer: released in another method
+                        }
+                    }
+                }
+
+                return !(wait.Shape == NeverReleased && wait.IsTryOnce);
+            }
+        }
+
+        /// <summary>A Wait or Release call found in the block, with where it sits.</summary>
+        private sealed class Call
+        {
+            internal Call(IInvocationOperation invocation, SemaphoreCallKind kind, ISymbol symbol, IOperation function)
+            {
+                Invocation = invocation;
+                Kind = kind;
+                Symbol = symbol;
+                Function = function;
+            }
+
+            internal IInvocationOperation Invocation { get; }
+
+            internal SemaphoreCallKind Kind { get; }
+
+            internal ISymbol Symbol { get; }
+
+            internal IOperation Function { get; }
+
+            internal TextSpan Span => Invocation.Syntax.Span;
+        }
+
+        /// <summary>One pass over one operation block (a method body, accessor, field initializer…).</summary>
+        private sealed class BlockAnalysis
+        {
+            private readonly OperationBlockAnalysisContext _context;
+            private readonly TypeState _state;
+            private readonly KnownTypes _known;
+            private readonly ImmutableHashSet<INamedTypeSymbol> _semaphoreTypes;
+            private readonly bool _perItem;
+            private readonly List<Call> _calls = new List<Call>();
+            private readonly List<IObjectCreationOperation> _creations = new List<IObjectCreationOperation>();
+            private readonly List<IOperation> _exits = new List<IOperation>();
+            private readonly List<ILocalReferenceOperation> _localReferences = new List<ILocalReferenceOperation>();
+            private readonly HashSet<ILocalSymbol> _signalLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+
+            internal BlockAnalysis(OperationBlockAnalysisContext context, TypeState state, KnownTypes known, ImmutableHashSet<INamedTypeSymbol> semaphoreTypes, bool perItem)
+            {
+                _context = context;
+                _state = state;
+                _known = known;
+                _semaphoreTypes = semaphoreTypes;
+                _perItem = perItem;
+            }
+
+            internal void Run()
+            {
+                foreach (var root in _context.OperationBlocks)
+                {
+                    Collect(root);
+                }
+
+                foreach (var call in _calls)
+                {
+                    if (call.Kind == SemaphoreCallKind.Wait)
+                    {
+                        AnalyzeWait(call);
+                    }
+                }
+
+                if (_perItem)
+                {
+                    foreach (var creation in _creations)
+                    {
+                        AnalyzeCreation(creation);
+                    }
+                }
+            }
+
+            // ---------------------------------------------------------------- collection
+
+            private void Collect(IOperation root)
+            {
+                foreach (var operation in root.DescendantsAndSelf())
+                {
+                    switch (operation)
+                    {
+                        case IInvocationOperation invocation:
+                            CollectCall(invocation);
+                            break;
+                        case IObjectCreationOperation creation when IsSemaphoreType(creation.Type):
+                            _creations.Add(creation);
+                            NoteCreationTarget(creation);
+                            break;
+                        case IReturnOperation exit when exit.Kind != OperationKind.YieldReturn:
+                            _exits.Add(exit);
+                            break;
+                        case IFieldReferenceOperation fieldReference when IsSemaphoreType(fieldReference.Type):
+                            NoteFieldUse(fieldReference);
+                            break;
+                        case ILocalReferenceOperation localReference when IsSemaphoreType(localReference.Type):
+                            _localReferences.Add(localReference);
+                            break;
+                        case IFieldInitializerOperation initializer:
+                            NoteFieldInitializer(initializer);
+                            break;
+                    }
+                }
+            }
+
+            private void CollectCall(IInvocationOperation invocation)
+            {
+                var kind = SemaphoreCalls.Classify(invocation, _semaphoreTypes);
+                if (kind == SemaphoreCallKind.None)
+                {
+                    return;
+                }
+
+                var symbol = SemaphoreCalls.SemaphoreSymbol(SemaphoreCalls.Receiver(invocation));
+                if (symbol == null)
+                {
+                    return; // _locks[key].Wait(), GetGate().WaitAsync(): not a variable we can follow
+                }
+
+                var function = FunctionOf(invocation);
+                _calls.Add(new Call(invocation, kind, symbol, function));
+                if (kind == SemaphoreCallKind.Release && symbol is IFieldSymbol field && _state.Owns(field))
+                {
+                    _state.AddRelease(field, new FunctionKey(function.Syntax));
+                }
+            }
+
+            private void NoteCreationTarget(IObjectCreationOperation creation)
+            {
+                if (!IsSignal(creation))
+                {
+                    return;
+                }
+
+                switch (TargetOf(creation))
+                {
+                    case ILocalSymbol local:
+                        _signalLocals.Add(local);
+                        break;
+                    case IFieldSymbol field when _state.Owns(field.OriginalDefinition):
+                        _state.MarkSignal(field.OriginalDefinition);
+                        break;
+                }
+            }
+
+            private void NoteFieldInitializer(IFieldInitializerOperation initializer)
+            {
+                var value = SemaphoreCalls.Unwrap(initializer.Value);
+                foreach (var field in initializer.InitializedFields)
+                {
+                    if (!IsSemaphoreType(field.Type) || !_state.Owns(field.OriginalDefinition))
+                    {
+                        continue;
+                    }
+
+                    if (value is IObjectCreationOperation creation)
+                    {
+                        if (IsSignal(creation))
+                        {
+                            _state.MarkSignal(field.OriginalDefinition);
+                        }
+                    }
+                    else
+                    {
+                        _state.MarkEscaped(field.OriginalDefinition); // shared with whoever handed it over
+                    }
+                }
+            }
+
+            /// <summary>Any use of an own semaphore field other than calling it or assigning it a new instance: someone else may release it.</summary>
+            private void NoteFieldUse(IFieldReferenceOperation reference)
+            {
+                var field = reference.Field.OriginalDefinition;
+                if (!_state.Owns(field))
+                {
+                    return;
+                }
+
+                var parent = reference.Parent;
+                switch (parent)
+                {
+                    case IInvocationOperation invocation when invocation.Instance == reference:
+                    case IPropertyReferenceOperation property when property.Instance == reference:
+                    case IConditionalAccessOperation access when access.Operation == reference:
+                    case INameOfOperation _:
+                        return;
+                    case ISimpleAssignmentOperation assignment when assignment.Target == reference:
+                        if (!(SemaphoreCalls.Unwrap(assignment.Value) is IObjectCreationOperation))
+                        {
+                            _state.MarkEscaped(field);
+                        }
+
+                        return;
+                    default:
+                        _state.MarkEscaped(field);
+                        return;
+                }
+            }
+
+            // ---------------------------------------------------------------- shape 1: waits
+
+            private void AnalyzeWait(Call wait)
+            {
+                var function = wait.Function;
+                var after = new List<Call>();
+                var releasesInFunction = 0;
+                foreach (var call in _calls)
+                {
+                    if (call.Kind != SemaphoreCallKind.Release || call.Function != function
+                        || !SymbolEqualityComparer.Default.Equals(call.Symbol, wait.Symbol))
+                    {
+                        continue;
+                    }
+
+                    releasesInFunction++;
+                    if (call.Span.Start >= wait.Span.End)
+                    {
+                        after.Add(call);
+                    }
+                }
+
+                foreach (var release in _calls)
+                {
+                    if (release.Kind == SemaphoreCallKind.Release && release.Function == function
+                        && SymbolEqualityComparer.Default.Equals(release.Symbol, wait.Symbol)
+                        && ProtectsFromFinally(release, wait))
+                    {
+                        return; // the canonical wait; try { … } finally { Release(); } (or a flag checked in finally)
+                    }
+                }
+
+                var waitStatement = StatementOf(wait.Invocation, function);
+                Call? mainPathRelease = null;
+                var catchAllRelease = false;
+                var catchRelease = false;
+                foreach (var release in after)
+                {
+                    var clause = CatchClauseOf(release.Invocation, function);
+                    if (clause != null)
+                    {
+                        catchRelease = true;
+                        catchAllRelease |= IsCatchAll(clause);
+                    }
+                    else if (mainPathRelease == null && waitStatement != null && IsOnMainPath(release, waitStatement))
+                    {
+                        mainPathRelease = release;
+                    }
+                }
+
+                string shape;
+                var earlyReturnLine = 0;
+                if (mainPathRelease != null)
+                {
+                    if (catchAllRelease || IsNextStatement(waitStatement!, mainPathRelease))
+                    {
+                        return; // a hand-written finally (release in catch-all and after), or nothing in between can throw
+                    }
+
+                    var exit = IsStandaloneWait(wait) ? FirstExitBetween(wait, mainPathRelease) : null;
+                    if (exit != null)
+                    {
+                        shape = EarlyReturn;
+                        earlyReturnLine = exit.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+                    }
+                    else
+                    {
+                        shape = ReleasedOutsideFinally;
+                    }
+                }
+                else if (catchRelease)
+                {
+                    shape = ReleasedInCatchOnly;
+                }
+                else if (after.Count > 0)
+                {
+                    shape = ReleasedOnSomePaths;
+                }
+                else
+                {
+                    if (releasesInFunction > 0)
+                    {
+                        return; // released earlier in the same function: a loop or a signal, not a leak we can prove
+                    }
+
+                    shape = NeverReleased;
+                }
+
+                var location = wait.Invocation.Syntax.GetLocation();
+                switch (wait.Symbol)
+                {
+                    case IFieldSymbol field:
+                        _state.AddWait(new FieldWait(field, shape, location, new FunctionKey(function.Syntax), IsTryOnce(wait.Invocation), earlyReturnLine));
+                        break;
+                    case ILocalSymbol local when _signalLocals.Contains(local):
+                        break;
+                    default:
+                        // Locals, parameters and properties can be released by code we cannot see; only report the
+                        // shapes where this method itself releases, but not safely.
+                        if (shape == ReleasedOutsideFinally || shape == EarlyReturn)
+                        {
+                            _context.ReportDiagnostic(CreateDiagnostic(location, shape, MessageFor(shape, wait.Symbol.Name, earlyReturnLine)));
+                        }
+
+                        break;
+                }
+            }
+
+            /// <summary>
+            /// A release in a finally protects a wait that sits in that try's body (the "taken" flag pattern) or comes
+            /// before the try statement (the canonical acquire-then-try shape, with any timeout check in between).
+            /// </summary>
+            private static bool ProtectsFromFinally(Call release, Call wait)
+            {
+                for (var current = release.Invocation.Parent; current != null && current != release.Function; current = current.Parent)
+                {
+                    if (current.Parent is ITryOperation tryOperation && tryOperation.Finally == current)
+                    {
+                        if (tryOperation.Syntax.SpanStart >= wait.Span.End || tryOperation.Body.Syntax.Span.Contains(wait.Span))
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                return false;
+            }
+
+            private static ICatchClauseOperation? CatchClauseOf(IOperation operation, IOperation function)
+            {
+                for (var current = operation.Parent; current != null && current != function; current = current.Parent)
+                {
+                    if (current is ICatchClauseOperation clause)
+                    {
+                        return clause;
+                    }
+                }
+
+                return null;
+            }
+
+            private static bool IsCatchAll(ICatchClauseOperation clause) =>
+                clause.Filter == null
+                && (clause.ExceptionType == null
+                    || clause.ExceptionType.SpecialType == SpecialType.System_Object
+                    || (clause.ExceptionType.Name == "Exception" && clause.ExceptionType.ContainingNamespace?.ToDisplayString() == "System"));
+
+            /// <summary>The statement (a direct child of a block) that contains <paramref name="operation"/>.</summary>
+            private static IOperation? StatementOf(IOperation operation, IOperation function)
+            {
+                for (var current = operation; current != null && current != function; current = current.Parent)
+                {
+                    if (current.Parent is IBlockOperation)
+                    {
+                        return current;
+                    }
+                }
+
+                return null;
+            }
+
+            /// <summary>
+            /// A release runs on the wait's main path when it is a statement of the wait's block or of an enclosing block,
+            /// or of the then-branch of <c>if (await s.WaitAsync(timeout)) { … }</c>. Releases inside other branches
+            /// belong to paths we cannot judge (a failure path of an acquire-and-hand-off method, for instance).
+            /// </summary>
+            private static bool IsOnMainPath(Call release, IOperation waitStatement)
+            {
+                if (!(release.Invocation.Parent is IExpressionStatementOperation statement) || !(statement.Parent is IBlockOperation releaseBlock))
+                {
+                    return false;
+                }
+
+                // The body of a try, using or lock statement runs on the path of the statement itself.
+                while (releaseBlock.Parent is ITryOperation || releaseBlock.Parent is IUsingOperation || releaseBlock.Parent is ILockOperation)
+                {
+                    var owner = releaseBlock.Parent;
+                    var isBody = (owner is ITryOperation tryOperation && tryOperation.Body == releaseBlock)
+                        || (owner is IUsingOperation usingOperation && usingOperation.Body == releaseBlock)
+                        || (owner is ILockOperation lockOperation && lockOperation.Body == releaseBlock);
+                    if (!isBody || !(owner.Parent is IBlockOperation outer) || owner.Syntax.Span.Contains(waitStatement.Syntax.Span))
+                    {
+                        break;
+                    }
+
+                    releaseBlock = outer;
+                }
+
+                if (waitStatement is IConditionalOperation conditional
+                    && conditional.WhenTrue == releaseBlock
+                    && !IsNegated(conditional.Condition))
+                {
+                    return true;
+                }
+
+                for (IOperation? block = waitStatement.Parent; block != null; block = block.Parent)
+                {
+                    if (block == releaseBlock)
+                    {
+                        return true;
+                    }
+
+                    if (block is IAnonymousFunctionOperation || block is ILocalFunctionOperation)
+                    {
+                        return false;
+                    }
+                }
+
+                return false;
+            }
+
+            private static bool IsNegated(IOperation condition) =>
+                condition is IUnaryOperation unary && unary.OperatorKind == UnaryOperatorKind.Not;
+
+            private static bool IsNextStatement(IOperation waitStatement, Call release)
+            {
+                if (!(waitStatement.Parent is IBlockOperation block) || !(release.Invocation.Parent is IExpressionStatementOperation releaseStatement))
+                {
+                    return false;
+                }
+
+                var operations = block.Operations;
+                for (var i = 0; i + 1 < operations.Length; i++)
+                {
+                    if (operations[i] == waitStatement)
+                    {
+                        return operations[i + 1] == releaseStatement;
+                    }
+                }
+
+                return false;
+            }
+
+            /// <summary>True for <c>await s.WaitAsync(ct);</c> / <c>s.Wait();</c> whose result is not looked at.</summary>
+            private static bool IsStandaloneWait(Call wait)
+            {
+                var parent = wait.Invocation.Parent;
+                if (parent is IAwaitOperation await)
+                {
+                    parent = await.Parent;
+                }
+
+                return parent is IExpressionStatementOperation;
+            }
+
+            /// <summary><c>Wait(0)</c>/<c>WaitAsync(0)</c>: a try-once gate, not a throttle.</summary>
+            private static bool IsTryOnce(IInvocationOperation wait)
+            {
+                if (wait.Arguments.IsEmpty)
+                {
+                    return false;
+                }
+
+                var constant = wait.Arguments[0].Value.ConstantValue;
+                return constant.HasValue && constant.Value is int value && value == 0;
+            }
+
+            private IOperation? FirstExitBetween(Call wait, Call release)
+            {
+                IOperation? first = null;
+                foreach (var exit in _exits)
+                {
+                    var start = exit.Syntax.SpanStart;
+                    if (start > wait.Span.End && start < release.Span.Start && FunctionOf(exit) == wait.Function
+                        && (first == null || start < first.Syntax.SpanStart))
+                    {
+                        first = exit;
+                    }
+                }
+
+                return first;
+            }
+
+            // ---------------------------------------------------------------- shape 2: per-item throttles
+
+            private void AnalyzeCreation(IObjectCreationOperation creation)
+            {
+                if (IsSignal(creation) || !(TargetOf(creation) is ILocalSymbol local))
+                {
+                    return;
+                }
+
+                var scope = PerItemScope(creation, out var isLoop);
+                if (scope == null || LocalEscapes(local))
+                {
+                    return;
+                }
+
+                foreach (var call in _calls)
+                {
+                    if (call.Kind == SemaphoreCallKind.Wait
+                        && SymbolEqualityComparer.Default.Equals(call.Symbol, local)
+                        && scope.Syntax.Span.Contains(call.Span)
+                        && IsWaitedOncePerItem(call.Invocation, scope, requireTaskRun: isLoop))
+                    {
+                        _context.ReportDiagnostic(CreateDiagnostic(creation.Syntax.GetLocation(), PerItem, MessageFor(PerItem, local.Name)));
+                        return;
+                    }
+                }
+            }
+
+            /// <summary>
+            /// The per-item scope around a creation: the nearest enclosing fan-out lambda, or the body of the nearest
+            /// enclosing loop (then the item's work must run in a Task.Run started by that iteration).
+            /// </summary>
+            private IOperation? PerItemScope(IOperation creation, out bool isLoop)
+            {
+                isLoop = false;
+                for (var current = creation.Parent; current != null; current = current.Parent)
+                {
+                    switch (current)
+                    {
+                        case IAnonymousFunctionOperation lambda:
+                            return IsFanOutLambda(lambda) ? lambda : null;
+                        case ILocalFunctionOperation _:
+                            return null;
+                        case ILoopOperation loop:
+                            if (loop.Body != null && loop.Body.Syntax.Span.Contains(creation.Syntax.Span))
+                            {
+                                isLoop = true;
+                                return loop.Body;
+                            }
+
+                            return null;
+                    }
+                }
+
+                return null;
+            }
+
+            /// <summary>
+            /// The wait runs once per item when, between it and the scope, there is no loop and no lambda other than a
+            /// Task.Run/StartNew body (a nested loop or Select would share the semaphore among sub-items: that limits).
+            /// </summary>
+            private bool IsWaitedOncePerItem(IOperation wait, IOperation scope, bool requireTaskRun)
+            {
+                var crossedTaskRun = false;
+                for (var current = wait.Parent; current != null && current != scope; current = current.Parent)
+                {
+                    switch (current)
+                    {
+                        case ILoopOperation _:
+                        case ILocalFunctionOperation _:
+                            return false;
+                        case IAnonymousFunctionOperation lambda:
+                            if (!IsTaskRunBody(lambda))
+                            {
+                                return false;
+                            }
+
+                            crossedTaskRun = true;
+                            break;
+                    }
+                }
+
+                return !requireTaskRun || crossedTaskRun;
+            }
+
+            private bool IsFanOutLambda(IAnonymousFunctionOperation lambda)
+            {
+                var invocation = InvocationTakingLambda(lambda);
+                if (invocation == null)
+                {
+                    return false;
+                }
+
+                var method = invocation.TargetMethod;
+                var type = method.ContainingType?.OriginalDefinition;
+                if (type == null)
+                {
+                    return false;
+                }
+
+                if (SymbolEqualityComparer.Default.Equals(type, _known.Parallel))
+                {
+                    return method.Name == "ForEach" || method.Name == "ForEachAsync" || method.Name == "For" || method.Name == "ForAsync";
+                }
+
+                if ((SymbolEqualityComparer.Default.Equals(type, _known.Enumerable) || SymbolEqualityComparer.Default.Equals(type, _known.ParallelEnumerable))
+                    && method.Name == "Select")
+                {
+                    return lambda.Symbol.IsAsync || IsTaskLike(lambda.Symbol.ReturnType);
+                }
+
+                if (SymbolEqualityComparer.Default.Equals(type, _known.List) && method.Name == "ForEach")
+                {
+                    return lambda.Symbol.IsAsync;
+                }
+
+                if (IsTaskRunBody(lambda))
+                {
+                    // Task.Run per element: started inside a loop body or inside a Select/Parallel lambda.
+                    for (var current = invocation.Parent; current != null; current = current.Parent)
+                    {
+                        switch (current)
+                        {
+                            case ILoopOperation loop:
+                                return loop.Body != null && loop.Body.Syntax.Span.Contains(invocation.Syntax.Span);
+                            case IAnonymousFunctionOperation outer:
+                                return IsFanOutLambda(outer);
+                            case ILocalFunctionOperation _:
+                                return false;
+                        }
+                    }
+                }
+
+                return false;
+            }
+
+            private bool IsTaskRunBody(IAnonymousFunctionOperation lambda)
+            {
+                var invocation = InvocationTakingLambda(lambda);
+                if (invocation == null)
+                {
+                    return false;
+                }
+
+                var type = invocation.TargetMethod.ContainingType?.OriginalDefinition;
+                var name = invocation.TargetMethod.Name;
+                return (SymbolEqualityComparer.Default.Equals(type, _known.Task) && name == "Run")
+                    || (SymbolEqualityComparer.Default.Equals(type, _known.TaskFactory) && name == "StartNew");
+            }
+
+            private static IInvocationOperation? InvocationTakingLambda(IAnonymousFunctionOperation lambda)
+            {
+                var current = lambda.Parent;
+                while (current is IDelegateCreationOperation || current is IConversionOperation)
+                {
+                    current = current.Parent;
+                }
+
+                return current is IArgumentOperation argument ? argument.Parent as IInvocationOperation : null;
+            }
+
+            private static bool IsTaskLike(ITypeSymbol? type) =>
+                type != null && (type.Name == "Task" || type.Name == "ValueTask")
+                && type.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
+
+            /// <summary>A per-item local that is stored, returned or passed on may be shared after all: stay silent.</summary>
+            private bool LocalEscapes(ILocalSymbol local)
+            {
+                foreach (var reference in _localReferences)
+                {
+                    if (!SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                    {
+                        continue;
+                    }
+
+                    switch (reference.Parent)
+                    {
+                        case IInvocationOperation invocation when invocation.Instance == reference:
+                        case IPropertyReferenceOperation property when property.Instance == reference:
+                        case IConditionalAccessOperation access when access.Operation == reference:
+                            continue;
+                        case ISimpleAssignmentOperation assignment when assignment.Target == reference
+                            && SemaphoreCalls.Unwrap(assignment.Value) is IObjectCreationOperation:
+                            continue;
+                        default:
+                            return true;
+                    }
+                }
+
+                return false;
+            }
+
+            // ---------------------------------------------------------------- helpers
+
+            private bool IsSemaphoreType(ITypeSymbol? type) =>
+                type is INamedTypeSymbol named && _semaphoreTypes.Contains(named.OriginalDefinition);
+
+            /// <summary><c>new SemaphoreSlim(0)</c> (initial count a constant zero): a signal, not a throttle.</summary>
+            private static bool IsSignal(IObjectCreationOperation creation)
+            {
+                if (creation.Arguments.IsEmpty)
+                {
+                    return false;
+                }
+
+                IArgumentOperation? initialCount = null;
+                foreach (var argument in creation.Arguments)
+                {
+                    if (argument.Parameter?.Ordinal == 0)
+                    {
+                        initialCount = argument;
+                    }
+                }
+
+                var constant = initialCount?.Value.ConstantValue;
+                return constant.HasValue && constant.Value.HasValue && constant.Value.Value is int count && count == 0;
+            }
+
+            /// <summary>The variable a creation is stored into: <c>var x = new …</c>, <c>x = new …</c>, <c>using var x = new …</c>.</summary>
+            private static ISymbol? TargetOf(IObjectCreationOperation creation)
+            {
+                var current = creation.Parent;
+                while (current is IConversionOperation)
+                {
+                    current = current.Parent;
+                }
+
+                switch (current)
+                {
+                    case IVariableInitializerOperation initializer when initializer.Parent is IVariableDeclaratorOperation declarator:
+                        return declarator.Symbol;
+                    case ISimpleAssignmentOperation assignment:
+                        switch (assignment.Target)
+                        {
+                            case ILocalReferenceOperation local:
+                                return local.Local;
+                            case IFieldReferenceOperation field:
+                                return field.Field;
+                        }
+
+                        return null;
+                    default:
+                        return null;
+                }
+            }
+
+            private static IOperation FunctionOf(IOperation operation)
+            {
+                var current = operation;
+                for (var parent = operation.Parent; parent != null; parent = parent.Parent)
+                {
+                    if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation)
+                    {
+                        return parent;
+                    }
+
+                    current = parent;
+                }
+
+                return current;
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using PerfTuner.Analyzers.Infrastructure;
+
+namespace PerfTuner.Analyzers.Rules
+{
+    /// <summary>
+    /// PT0004: a Qdrant client, gRPC channel or HttpClient created inside an operation and disposed or dropped at
+    /// its end, or created in every iteration of a loop. Each such instance opens its own connection (TCP, TLS,
+    /// HTTP/2 handshake); per-call HttpClients also leave sockets in TIME_WAIT until the machine runs out.
+    /// Precision first: whenever the instance may outlive the operation (returned, stored, handed to another
+    /// method or captured), the rule stays silent.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class ClientPerOperationAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Diagnostic property set when the code fix can hoist the creation to a static readonly field.</summary>
+        public const string HoistableProperty = "Hoistable";
+
+        /// <summary>.editorconfig key (without the <c>perftuner.PT0004.</c> prefix) listing extra client types by metadata name.</summary>
+        public const string ClientTypesOption = "client_types";
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.ClientPerOperation);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterCompilationStartAction(OnCompilationStart);
+        }
+
+        private static void OnCompilationStart(CompilationStartAnalysisContext context)
+        {
+            var known = ClientPerOperationTypes.Create(context.Compilation);
+            if (known.IsEmpty && !AnyTreeConfiguresClientTypes(context.Compilation, context.Options))
+            {
+                return; // nothing this rule knows about is referenced: pay nothing
+            }
+
+            // Extra client types configured per file; resolved once per distinct option value.
+            var configured = new ConcurrentDictionary<string, ImmutableHashSet<INamedTypeSymbol>>(System.StringComparer.Ordinal);
+            var compilation = context.Compilation;
+
+            context.RegisterOperationAction(
+                c => AnalyzeObjectCreation(c, known, ConfiguredTypes(c.Options, c.Operation.Syntax.SyntaxTree, compilation, configured)),
+                OperationKind.ObjectCreation);
+
+            if (known.GrpcChannel != null)
+            {
+                context.RegisterOperationAction(c => AnalyzeInvocation(c, known), OperationKind.Invocation);
+            }
+        }
+
+        private static bool AnyTreeConfiguresClientTypes(Compilation compilation, AnalyzerOptions options)
+        {
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                if (RuleOptions.TryGetRaw(options, tree, DiagnosticIds.ClientPerOperation, ClientTypesOption, out _))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static ImmutableHashSet<INamedTypeSymbol> ConfiguredTypes(
+            AnalyzerOptions options,
+            SyntaxTree tree,
+            Compilation compilation,
+            ConcurrentDictionary<string, ImmutableHashSet<INamedTypeSymbol>> cache)
+        {
+            if (!RuleOptions.TryGetRaw(options, tree, DiagnosticIds.ClientPerOperation, ClientTypesOption, out var raw))
+            {
+                return ImmutableHashSet<INamedTypeSymbol>.Empty;
+            }
+
+            return cache.GetOrAdd(raw, _ =>
+            {
+                var builder = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+                foreach (var name in RuleOptions.GetList(options, tree, DiagnosticIds.ClientPerOperation, ClientTypesOption))
+                {
+                    var type = compilation.GetTypeByMetadataName(name);
+                    if (type != null)
+                    {
+                        builder.Add(type);
+                    }
+                }
+
+                return builder.ToImmutable();
+            });
+        }
+
+        private static void AnalyzeObjectCreation(OperationAnalysisContext context, ClientPerOperationTypes known, ImmutableHashSet<INamedTypeSymbol> configured)
+        {
+            var creation = (IObjectCreationOperation)context.Operation;
+            if (!(creation.Type is INamedTypeSymbol type))
+            {
+                return;
+            }
+
+            if (!known.IsClientType(type) && !configured.Contains(type.OriginalDefinition))
+            {
+                return;
+            }
+
+            if (!ClientCreation.OpensConnection(creation, known))
+            {
+                return;
+            }
+
+            Report(context, creation, type, known);
+        }
+
+        private static void AnalyzeInvocation(OperationAnalysisContext context, ClientPerOperationTypes known)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            if (!known.IsChannelFactory(invocation.TargetMethod) || !ClientCreation.OpensConnection(invocation, known))
+            {
+                return;
+            }
+
+            Report(context, invocation, invocation.TargetMethod.ContainingType, known);
+        }
+
+        private static void Report(OperationAnalysisContext context, IOperation creation, ITypeSymbol type, ClientPerOperationTypes known)
+        {
+            var owner = OperationOwner.Find(creation, context.ContainingSymbol);
+            if (owner.Kind == OperationOwnerKind.NotAnOperation)
+            {
+                return; // field initializers, static constructors, test methods, ...
+            }
+
+            var inLoop = ClientFlow.IsInLoop(creation);
+            if (owner.Kind == OperationOwnerKind.EntryPoint && !inLoop)
+            {
+                return; // Main and top-level statements run once
+            }
+
+            var fate = ClientFlow.Follow(creation, known);
+            if (fate == ClientFate.Escapes || fate == ClientFate.Wrapped || fate == ClientFate.ReusedInLoop)
+            {
+                return;
+            }
+
+            var how = inLoop
+                ? "in every iteration of a loop in " + owner.Describe()
+                : owner.DescribePerCall() + (fate == ClientFate.Disposed ? " and disposed at its end" : " and dropped at its end");
+
+            var properties = ClientCreation.IsHoistable(creation, context.ContainingSymbol, known)
+                ? ImmutableDictionary<string, string?>.Empty.Add(HoistableProperty, "true")
+                : ImmutableDictionary<string, string?>.Empty;
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.ClientPerOperation,
+                creation.Syntax.GetLocation(),
+                properties,
+                type.Name,
+                how));
+        }
+    }
+}

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
@@ -73,12 +74,44 @@ namespace PerfTuner.Analyzers.Rules
                         }
 
                         var semaphoreTypes = SemaphoreTypes(block.Options, tree, known, typesByOption);
+                        if (!MayUseSemaphores(block, state.InterestingNames(semaphoreTypes), semaphoreTypes))
+                        {
+                            return; // cheap syntax check first: most bodies never touch a semaphore
+                        }
+
                         var perItem = RuleOptions.GetBool(block.Options, tree, DiagnosticIds.SemaphoreMisuse, PerItemOption, defaultValue: true);
                         new BlockAnalysis(block, state, known, semaphoreTypes, perItem).Run();
                     });
                     typeStart.RegisterSymbolEndAction(state.ReportFieldWaits);
                 },
                 SymbolKind.NamedType);
+        }
+
+        /// <summary>
+        /// Every operation this rule looks at spells one of a few identifiers: a Wait/Release method, a semaphore type
+        /// name or one of the type's own semaphore fields. A block with none of them is skipped without walking its
+        /// operations. Field initializers of semaphore fields are always analyzed (they tell signals from throttles).
+        /// </summary>
+        private static bool MayUseSemaphores(OperationBlockAnalysisContext block, ImmutableHashSet<string> names, ImmutableHashSet<INamedTypeSymbol> semaphoreTypes)
+        {
+            var owner = block.OwningSymbol;
+            if (owner is IFieldSymbol field && field.Type is INamedTypeSymbol fieldType && semaphoreTypes.Contains(fieldType.OriginalDefinition))
+            {
+                return true;
+            }
+
+            foreach (var root in block.OperationBlocks)
+            {
+                foreach (var token in root.Syntax.DescendantTokens())
+                {
+                    if (token.IsKind(SyntaxKind.IdentifierToken) && names.Contains(token.ValueText))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         private static ImmutableHashSet<INamedTypeSymbol> SemaphoreTypes(
@@ -224,10 +257,46 @@ namespace PerfTuner.Analyzers.Rules
             private readonly Dictionary<IFieldSymbol, HashSet<FunctionKey>> _releases = new Dictionary<IFieldSymbol, HashSet<FunctionKey>>(SymbolEqualityComparer.Default);
             private readonly HashSet<IFieldSymbol> _escaped = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
             private readonly HashSet<IFieldSymbol> _signals = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+            private ImmutableHashSet<INamedTypeSymbol>? _namesFor;
+            private ImmutableHashSet<string>? _names;
 
             internal TypeState(INamedTypeSymbol type)
             {
                 _type = type;
+            }
+
+            /// <summary>Identifiers that mark a block worth analyzing; computed once per type and semaphore type set.</summary>
+            internal ImmutableHashSet<string> InterestingNames(ImmutableHashSet<INamedTypeSymbol> semaphoreTypes)
+            {
+                lock (_gate)
+                {
+                    if (_names != null && _namesFor == semaphoreTypes)
+                    {
+                        return _names;
+                    }
+
+                    var builder = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+                    builder.Add("Wait");
+                    builder.Add("WaitAsync");
+                    builder.Add("WaitOne");
+                    builder.Add("Release");
+                    foreach (var type in semaphoreTypes)
+                    {
+                        builder.Add(type.Name);
+                    }
+
+                    foreach (var member in _type.GetMembers())
+                    {
+                        if (member is IFieldSymbol field && field.Type is INamedTypeSymbol fieldType && semaphoreTypes.Contains(fieldType.OriginalDefinition))
+                        {
+                            builder.Add(field.Name);
+                        }
+                    }
+
+                    _namesFor = semaphoreTypes;
+                    _names = builder.ToImmutable();
+                    return _names;
+                }
             }
 
             internal bool Owns(IFieldSymbol field) =>
@@ -573,7 +642,7 @@ namespace PerfTuner.Analyzers.Rules
                 var earlyReturnLine = 0;
                 if (mainPathRelease != null)
                 {
-                    if (catchAllRelease || IsNextStatement(waitStatement!, mainPathRelease))
+                    if (catchAllRelease || NothingInBetweenCanThrow(waitStatement!, mainPathRelease))
                     {
                         return; // a hand-written finally (release in catch-all and after), or nothing in between can throw
                     }
@@ -733,7 +802,11 @@ namespace PerfTuner.Analyzers.Rules
             private static bool IsNegated(IOperation condition) =>
                 condition is IUnaryOperation unary && unary.OperatorKind == UnaryOperatorKind.Not;
 
-            private static bool IsNextStatement(IOperation waitStatement, Call release)
+            /// <summary>
+            /// True when every statement between the wait and the release is plain data movement (assignments of locals,
+            /// fields, parameters and constants): nothing there can throw, so nothing can leak the permit.
+            /// </summary>
+            private static bool NothingInBetweenCanThrow(IOperation waitStatement, Call release)
             {
                 if (!(waitStatement.Parent is IBlockOperation block) || !(release.Invocation.Parent is IExpressionStatementOperation releaseStatement))
                 {
@@ -741,15 +814,50 @@ namespace PerfTuner.Analyzers.Rules
                 }
 
                 var operations = block.Operations;
-                for (var i = 0; i + 1 < operations.Length; i++)
+                var start = operations.IndexOf(waitStatement);
+                var end = operations.IndexOf(releaseStatement);
+                if (start < 0 || end <= start)
                 {
-                    if (operations[i] == waitStatement)
+                    return false;
+                }
+
+                for (var i = start + 1; i < end; i++)
+                {
+                    foreach (var operation in operations[i].DescendantsAndSelf())
                     {
-                        return operations[i + 1] == releaseStatement;
+                        if (!CannotThrow(operation))
+                        {
+                            return false;
+                        }
                     }
                 }
 
-                return false;
+                return true;
+            }
+
+            private static bool CannotThrow(IOperation operation)
+            {
+                switch (operation)
+                {
+                    case IExpressionStatementOperation _:
+                    case ISimpleAssignmentOperation _:
+                    case ILocalReferenceOperation _:
+                    case IParameterReferenceOperation _:
+                    case ILiteralOperation _:
+                    case IInstanceReferenceOperation _:
+                    case IDefaultValueOperation _:
+                    case IVariableDeclarationGroupOperation _:
+                    case IVariableDeclarationOperation _:
+                    case IVariableDeclaratorOperation _:
+                    case IVariableInitializerOperation _:
+                        return true;
+                    case IFieldReferenceOperation field:
+                        return field.Instance == null || field.Instance is IInstanceReferenceOperation;
+                    case IConversionOperation conversion:
+                        return conversion.IsImplicit && !conversion.Conversion.IsUserDefined;
+                    default:
+                        return false;
+                }
             }
 
             /// <summary>True for <c>await s.WaitAsync(ct);</c> / <c>s.Wait();</c> whose result is not looked at.</summary>

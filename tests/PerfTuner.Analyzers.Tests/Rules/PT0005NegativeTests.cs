@@ -558,4 +558,50 @@ public class PT0005NegativeTests
             }
             """));
     }
+
+    [Fact]
+    public async Task Only_plain_assignments_between_wait_and_release()
+    {
+        await VerifyPT0005.AnalyzerAsync(Wrap("""
+            public sealed class StartupState
+            {
+                private readonly SemaphoreSlim _stateGate = new(1, 1);
+                private bool _started;
+                private int _attempts;
+
+                public async Task MarkStartedAsync(CancellationToken ct)
+                {
+                    await _stateGate.WaitAsync(ct);
+                    _started = true;
+                    _attempts = 0;
+                    _stateGate.Release();
+                }
+
+                public bool IsStarted => _started && _attempts == 0;
+            }
+            """));
+    }
+
+    [Fact]
+    public async Task Task_Wait_and_other_Release_methods_are_not_semaphores()
+    {
+        await VerifyPT0005.AnalyzerAsync(Wrap("""
+            public sealed class Pipeline
+            {
+                private readonly ManualResetEventSlim _ready = new(false);
+                private readonly Mutex _mutex = new();
+
+                public void Run(Task warmup, ReaderWriterLockSlim rw)
+                {
+                    warmup.Wait();
+                    _ready.Wait();
+                    _mutex.WaitOne();
+                    Console.WriteLine("work");
+                    _mutex.ReleaseMutex();
+                    rw.EnterReadLock();
+                    rw.ExitReadLock();
+                }
+            }
+            """));
+    }
 }

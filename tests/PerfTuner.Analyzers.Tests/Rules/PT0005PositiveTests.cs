@@ -503,4 +503,63 @@ public class PT0005PositiveTests
             """);
         await VerifyPT0005.AnalyzerAsync(source, Expect(0, "'_sessionGate' is never released after this wait; every call leaks a permit"));
     }
+
+    [Fact]
+    public async Task Release_only_on_the_branch_that_found_results()
+    {
+        var source = Wrap("""
+            public sealed class NeighbourLookup
+            {
+                private readonly QdrantClient _client;
+                private readonly SemaphoreSlim _lookups = new(6);
+
+                public NeighbourLookup(QdrantClient client) => _client = client;
+
+                public async Task<ScoredPoint?> NearestAsync(float[] vector, CancellationToken ct)
+                {
+                    await {|#0:_lookups.WaitAsync(ct)|};
+                    var hits = await _client.SearchAsync("docs", vector, limit: 1, cancellationToken: ct);
+                    if (hits.Count > 0)
+                    {
+                        _lookups.Release();
+                        return hits[0];
+                    }
+
+                    return null;
+                }
+            }
+            """);
+        await VerifyPT0005.AnalyzerAsync(source, Expect(0, "'_lookups' is released on some paths only; release it in a finally block"));
+    }
+
+    [Fact]
+    public async Task Wait_in_a_local_function_and_a_delegate_released_without_finally()
+    {
+        var source = Wrap("""
+            public sealed class Scheduler
+            {
+                public Func<Task> Build(SemaphoreSlim slots, IEmbedder embedder, CancellationToken ct)
+                {
+                    async Task<float[]> EmbedOne(string text)
+                    {
+                        {|#0:slots.Wait(ct)|};
+                        var vector = await embedder.EmbedAsync(text, ct);
+                        slots.Release();
+                        return vector;
+                    }
+
+                    return async () =>
+                    {
+                        await {|#1:slots.WaitAsync(ct)|};
+                        await EmbedOne("warm-up");
+                        slots.Release();
+                    };
+                }
+            }
+            """);
+        await VerifyPT0005.AnalyzerAsync(
+            source,
+            Expect(0, "'slots' is released outside a finally block; an exception in between leaks the permit"),
+            Expect(1, "'slots' is released outside a finally block; an exception in between leaks the permit"));
+    }
 }

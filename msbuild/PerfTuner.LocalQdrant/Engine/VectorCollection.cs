@@ -122,9 +122,10 @@ internal sealed class VectorCollection : IDisposable
         try
         {
             var doomed = new List<PointKey>();
+            var probe = new SlotProbe(this);
             for (var slot = 0; slot < _ids.Count; slot++)
             {
-                if (MatchesLocked(filter, slot))
+                if (probe.Matches(filter, slot))
                 {
                     doomed.Add(_ids[slot]);
                 }
@@ -155,9 +156,10 @@ internal sealed class VectorCollection : IDisposable
             }
 
             var count = 0;
+            var probe = new SlotProbe(this);
             for (var slot = 0; slot < _ids.Count; slot++)
             {
-                if (MatchesLocked(filter, slot))
+                if (probe.Matches(filter, slot))
                 {
                     count++;
                 }
@@ -225,9 +227,10 @@ internal sealed class VectorCollection : IDisposable
         try
         {
             var matching = new List<int>();
+            var probe = new SlotProbe(this);
             for (var slot = 0; slot < _ids.Count; slot++)
             {
-                if ((from is null || _ids[slot].CompareTo(from.Value) >= 0) && (filter is null || MatchesLocked(filter, slot)))
+                if ((from is null || _ids[slot].CompareTo(from.Value) >= 0) && (filter is null || probe.Matches(filter, slot)))
                 {
                     matching.Add(slot);
                 }
@@ -267,49 +270,49 @@ internal sealed class VectorCollection : IDisposable
         }
     }
 
-    /// <summary>A stored vector by point id (for queries that name a point instead of a vector), or null.</summary>
-    public float[]? VectorOf(PointKey id, VectorSpace space)
-    {
-        _lock.EnterReadLock();
-        try
-        {
-            return _slots.TryGetValue(id, out var slot) && space.IsPresent(slot) ? space.Get(slot).ToArray() : null;
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-    }
-
     public void Dispose() => _lock.Dispose();
 
+    /// <summary>Scans slots [from, to) chunk by chunk, keeping the best <paramref name="wanted"/> in a min-heap.</summary>
     private List<(int Slot, float Goodness)> TopLocked(SearchQuery query, int wanted, float? floor, int from, int to)
     {
         var space = query.Space;
+        var dimensions = space.Dimensions;
         var heap = new PriorityQueue<int, float>(Math.Min(wanted, Math.Max(1, to - from)) + 1);
-        var scratch = space.Distance == Distance.Manhattan ? new float[space.Dimensions] : Array.Empty<float>();
+        var scratch = space.Distance == Distance.Manhattan ? new float[dimensions] : Array.Empty<float>();
         var higherIsBetter = space.HigherIsBetter;
-        for (var slot = from; slot < to; slot++)
+        var probe = query.Filter is null ? null : new SlotProbe(this);
+        for (var chunkStart = from; chunkStart < to; chunkStart += VectorSpace.ChunkPoints)
         {
-            if (!space.IsPresent(slot) || (query.Filter is not null && !MatchesLocked(query.Filter, slot)))
+            var (vectors, present) = space.Chunk(chunkStart / VectorSpace.ChunkPoints);
+            var end = Math.Min(VectorSpace.ChunkPoints, to - chunkStart);
+            for (var offset = 0; offset < end; offset++)
             {
-                continue;
-            }
+                if (!present[offset])
+                {
+                    continue;
+                }
 
-            var score = space.Score(space.Get(slot), query.Vector, scratch);
-            var goodness = higherIsBetter ? score : -score;
-            if (floor is { } f && !(goodness > f))
-            {
-                continue;
-            }
+                var slot = chunkStart + offset;
+                if (probe is not null && !probe.Matches(query.Filter!, slot))
+                {
+                    continue;
+                }
 
-            if (heap.Count < wanted)
-            {
-                heap.Enqueue(slot, goodness);
-            }
-            else if (heap.TryPeek(out _, out var worst) && goodness > worst)
-            {
-                heap.DequeueEnqueue(slot, goodness);
+                var score = space.Score(vectors.AsSpan(offset * dimensions, dimensions), query.Vector, scratch);
+                var goodness = higherIsBetter ? score : -score;
+                if (floor is { } f && !(goodness > f))
+                {
+                    continue;
+                }
+
+                if (heap.Count < wanted)
+                {
+                    heap.Enqueue(slot, goodness);
+                }
+                else if (heap.TryPeek(out _, out var worst) && goodness > worst)
+                {
+                    heap.DequeueEnqueue(slot, goodness);
+                }
             }
         }
 
@@ -321,9 +324,6 @@ internal sealed class VectorCollection : IDisposable
 
         return top;
     }
-
-    private bool MatchesLocked(Filter filter, int slot) =>
-        FilterEvaluator.Matches(filter, _ids[slot], _payloads[slot], name => Spaces.TryGetValue(name, out var s) && s.IsPresent(slot));
 
     private PointView ViewLocked(int slot, float score, Func<string, bool>? includeVector)
     {
@@ -374,6 +374,26 @@ internal sealed class VectorCollection : IDisposable
         foreach (var space in Spaces.Values)
         {
             space.Trim(_ids.Count);
+        }
+    }
+
+    /// <summary>Evaluates filters slot after slot with one has_vector callback, instead of a new closure per point.</summary>
+    private sealed class SlotProbe
+    {
+        private readonly VectorCollection _owner;
+        private readonly Func<string, bool> _hasVector;
+        private int _slot;
+
+        public SlotProbe(VectorCollection owner)
+        {
+            _owner = owner;
+            _hasVector = name => _owner.Spaces.TryGetValue(name, out var space) && space.IsPresent(_slot);
+        }
+
+        public bool Matches(Filter filter, int slot)
+        {
+            _slot = slot;
+            return FilterEvaluator.Matches(filter, _owner._ids[slot], _owner._payloads[slot], _hasVector);
         }
     }
 }

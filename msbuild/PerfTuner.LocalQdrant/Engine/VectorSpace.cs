@@ -44,6 +44,9 @@ internal sealed class VectorSpace
         }
     }
 
+    /// <summary>The raw floats of one chunk (ChunkPoints × Dimensions) and its presence flags, for scans.</summary>
+    public (float[] Vectors, bool[] Present) Chunk(int chunk) => (_chunks[chunk], _present[chunk]);
+
     public bool IsPresent(int slot) => _present[slot / ChunkPoints][slot % ChunkPoints];
 
     public ReadOnlySpan<float> Get(int slot) =>

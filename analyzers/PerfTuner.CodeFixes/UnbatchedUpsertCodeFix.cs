@@ -485,8 +485,10 @@ namespace PerfTuner.CodeFixes
                     .WithLeadingTrivia(loop.GetLeadingTrivia())
                     .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)
                     .WithAdditionalAnnotations(Formatter.Annotation);
-                newLoop = newLoop.WithLeadingTrivia(SyntaxFactory.ElasticMarker).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
-                var flushWithTrivia = flush.WithTrailingTrivia(loop.GetTrailingTrivia());
+                // A blank line between the collecting loop and the flush, in the file's own line ending.
+                var endOfLine = loop.GetTrailingTrivia().Where(t => t.IsKind(SyntaxKind.EndOfLineTrivia)).DefaultIfEmpty(SyntaxFactory.ElasticCarriageReturnLineFeed).First();
+                newLoop = newLoop.WithLeadingTrivia(SyntaxFactory.ElasticMarker).WithTrailingTrivia(endOfLine);
+                var flushWithTrivia = flush.WithLeadingTrivia(endOfLine).WithTrailingTrivia(loop.GetTrailingTrivia());
 
                 var index = block.Statements.IndexOf(loop);
                 var statements = block.Statements.RemoveAt(index).InsertRange(index, new StatementSyntax[] { declaration, newLoop, flushWithTrivia });

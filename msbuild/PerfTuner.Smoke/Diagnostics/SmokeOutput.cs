@@ -36,8 +36,15 @@ public sealed class SmokeOutput
         return text;
     }
 
+    /// <summary>Called after every progress line (phase, text): lets tests inject failures or cancel mid-run.</summary>
+    public Action<string, string>? OnProgress { get; init; }
+
     /// <summary>A phase line such as "[smoke] connect: …". Never of the form "x: error CODE:".</summary>
-    public void Progress(string phase, string text) => WriteLine($"[smoke] {phase}: {text}");
+    public void Progress(string phase, string text)
+    {
+        WriteLine($"[smoke] {phase}: {text}");
+        OnProgress?.Invoke(phase, text);
+    }
 
     public void Info(string text) => WriteLine(text);
 

@@ -217,8 +217,17 @@ namespace PerfTuner.CodeFixes
 
             var types = ImmutableHashSet.Create<INamedTypeSymbol>(SymbolEqualityComparer.Default, semaphoreType);
 
-            // The wait must be a statement of its own block: `await s.WaitAsync(ct);` or `s.Wait();`.
-            var waitStatement = waitInvocation.Parent is AwaitExpressionSyntax awaited ? awaited.Parent : waitInvocation.Parent;
+            // The wait must be a statement of its own block: `await s.WaitAsync(ct);` (also with
+            // `.ConfigureAwait(false)`) or `s.Wait();`.
+            SyntaxNode? waitExpression = waitInvocation;
+            if (waitExpression.Parent is MemberAccessExpressionSyntax member
+                && member.Name.Identifier.ValueText == "ConfigureAwait"
+                && member.Parent is InvocationExpressionSyntax configureAwait)
+            {
+                waitExpression = configureAwait;
+            }
+
+            var waitStatement = waitExpression.Parent is AwaitExpressionSyntax awaited ? awaited.Parent : waitExpression.Parent;
             if (!(waitStatement is ExpressionStatementSyntax statement) || !(statement.Parent is BlockSyntax block))
             {
                 return null;

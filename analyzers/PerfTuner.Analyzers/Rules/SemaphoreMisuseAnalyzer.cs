@@ -860,10 +860,15 @@ namespace PerfTuner.Analyzers.Rules
                 }
             }
 
-            /// <summary>True for <c>await s.WaitAsync(ct);</c> / <c>s.Wait();</c> whose result is not looked at.</summary>
+            /// <summary>True for <c>await s.WaitAsync(ct);</c> (optionally <c>.ConfigureAwait(false)</c>) / <c>s.Wait();</c> whose result is not looked at.</summary>
             private static bool IsStandaloneWait(Call wait)
             {
                 var parent = wait.Invocation.Parent;
+                if (parent is IInvocationOperation configureAwait && configureAwait.Instance == wait.Invocation && configureAwait.TargetMethod.Name == "ConfigureAwait")
+                {
+                    parent = configureAwait.Parent;
+                }
+
                 if (parent is IAwaitOperation await)
                 {
                     parent = await.Parent;

@@ -335,4 +335,82 @@ public class PT0005CodeFixTests
             """);
         await VerifyPT0005.AnalyzerAsync(fixedSource);
     }
+
+    [Fact]
+    public async Task ConfigureAwait_wait_in_a_library_method()
+    {
+        var source = Wrap("""
+            public sealed class CollectionAdmin
+            {
+                private readonly SemaphoreSlim _adminGate = new(1, 1);
+
+                public async Task<bool> RecreateAsync(QdrantClient client, string name, CancellationToken ct)
+                {
+                    await [|_adminGate.WaitAsync(ct)|].ConfigureAwait(false);
+                    // Drop and create under one permit.
+                    var existed = await client.CollectionExistsAsync(name, ct).ConfigureAwait(false);
+                    if (existed)
+                    {
+                        await client.DeleteCollectionAsync(name, cancellationToken: ct).ConfigureAwait(false);
+                    }
+
+                    await client.CreateCollectionAsync(name, new VectorParams { Size = 384, Distance = Distance.Cosine }, cancellationToken: ct).ConfigureAwait(false);
+                    _adminGate.Release();
+                    return existed;
+                }
+            }
+            """);
+        var fixedSource = Wrap("""
+            public sealed class CollectionAdmin
+            {
+                private readonly SemaphoreSlim _adminGate = new(1, 1);
+
+                public async Task<bool> RecreateAsync(QdrantClient client, string name, CancellationToken ct)
+                {
+                    await _adminGate.WaitAsync(ct).ConfigureAwait(false);
+                    bool existed;
+                    try
+                    {
+                        // Drop and create under one permit.
+                        existed = await client.CollectionExistsAsync(name, ct).ConfigureAwait(false);
+                        if (existed)
+                        {
+                            await client.DeleteCollectionAsync(name, cancellationToken: ct).ConfigureAwait(false);
+                        }
+
+                        await client.CreateCollectionAsync(name, new VectorParams { Size = 384, Distance = Distance.Cosine }, cancellationToken: ct).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _adminGate.Release();
+                    }
+
+                    return existed;
+                }
+            }
+            """);
+        await VerifyPT0005Fix.CodeFixAsync(source, fixedSource);
+    }
+
+    [Fact]
+    public async Task No_fix_when_a_local_declared_in_between_is_an_out_variable_used_later()
+    {
+        var source = Wrap("""
+            public sealed class Lookup
+            {
+                private readonly SemaphoreSlim _gate = new(1, 1);
+                private readonly Dictionary<string, float[]> _vectors = new();
+
+                public async Task<float[]?> GetAsync(IEmbedder embedder, string key, CancellationToken ct)
+                {
+                    await [|_gate.WaitAsync(ct)|];
+                    _vectors.TryGetValue(key, out var vector);
+                    await embedder.EmbedAsync(key, ct);
+                    _gate.Release();
+                    return vector;
+                }
+            }
+            """);
+        await VerifyPT0005Fix.CodeFixAsync(source, source);
+    }
 }

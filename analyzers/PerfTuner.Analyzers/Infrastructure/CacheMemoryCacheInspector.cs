@@ -277,7 +277,9 @@ namespace PerfTuner.Analyzers.Infrastructure
                 return property.Property.Name == "Count";
             }
 
-            if (!(parent is IInvocationOperation invocation))
+            // An extension call (cache.Set(...)) passes the field as its first argument.
+            var invocation = parent is IArgumentOperation argument ? argument.Parent as IInvocationOperation : parent as IInvocationOperation;
+            if (invocation is null)
             {
                 return false;
             }
@@ -300,7 +302,7 @@ namespace PerfTuner.Analyzers.Infrastructure
                 }
             }
 
-            if (!method.IsExtensionMethod || invocation.Arguments.Length == 0 || invocation.Arguments[0].Value != use || method.ContainingType?.Name != "CacheExtensions")
+            if (!method.IsExtensionMethod || invocation.Arguments.Length == 0 || invocation.Arguments[0] != parent || method.ContainingType?.Name != "CacheExtensions")
             {
                 return false;
             }

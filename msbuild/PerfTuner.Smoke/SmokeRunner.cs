@@ -53,6 +53,7 @@ public sealed class SmokeRunner(SmokeOptions options, SmokeOutput output)
         output.AddSecret(apiKey);
         if (string.IsNullOrEmpty(apiKey)) apiKey = null;
         Record.Workload = Fingerprints.Workload(options);
+        _ = HostInfoWarmup.Start();
 
         // 1. Baseline first: a broken file is a configuration error worth reporting before any slow work.
         Baseline? baseline = null;

@@ -17,6 +17,8 @@ internal sealed class ProgressLogger : ILogger, IDisposable
     private int _actual;
     private bool _warmupShown;
     private string _line = "";
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private bool _atLineStart = true;
 
     public ProgressLogger(SmokeOutput output, string? logPath, int samples, Func<string, string> displayName)
     {
@@ -36,6 +38,9 @@ internal sealed class ProgressLogger : ILogger, IDisposable
     public void Write(LogKind logKind, string text)
     {
         _line += text;
+        if (_atLineStart)
+            _file?.Write($"[{_clock.Elapsed.TotalSeconds,7:F3} s] "); // where BenchmarkDotNet spends its time
+        _atLineStart = false;
         _file?.Write(_output.Redact(text));
     }
 
@@ -43,6 +48,7 @@ internal sealed class ProgressLogger : ILogger, IDisposable
     {
         OnLine(_line);
         _line = "";
+        _atLineStart = true;
         _file?.WriteLine();
     }
 

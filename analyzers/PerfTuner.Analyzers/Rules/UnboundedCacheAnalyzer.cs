@@ -145,8 +145,30 @@ namespace PerfTuner.Analyzers.Rules
             // The map is only read from here on; each CacheFieldUsage locks its own updates.
             context.RegisterOperationAction(c => OnFieldReference(c, candidates), OperationKind.FieldReference);
             context.RegisterOperationAction(c => OnFieldInitializer(c, candidates), OperationKind.FieldInitializer);
-            context.RegisterSymbolEndAction(c => OnTypeEnd(c, candidates));
+            var initOnly = new CacheInitOnlyMethods();
+            context.RegisterOperationAction(c => OnCallInType(c, type, initOnly), OperationKind.Invocation, OperationKind.MethodReference);
+            context.RegisterSymbolEndAction(c => OnTypeEnd(c, candidates, initOnly));
         }
+
+        /// <summary>Records calls to (and delegates of) this type's private methods, for CacheInitOnlyMethods.</summary>
+        private static void OnCallInType(OperationAnalysisContext context, INamedTypeSymbol type, CacheInitOnlyMethods initOnly)
+        {
+            switch (context.Operation)
+            {
+                case IInvocationOperation invocation when IsPrivateMethodOf(invocation.TargetMethod, type):
+                    var inCallback = Ancestors(invocation).Any(a => a is IAnonymousFunctionOperation || a is ILocalFunctionOperation);
+                    initOnly.AddCall(invocation.TargetMethod.OriginalDefinition, context.ContainingSymbol, inCallback);
+                    break;
+                case IMethodReferenceOperation reference when IsPrivateMethodOf(reference.Method, type):
+                    initOnly.AddDelegateReference(reference.Method.OriginalDefinition);
+                    break;
+            }
+        }
+
+        private static bool IsPrivateMethodOf(IMethodSymbol? method, INamedTypeSymbol type) =>
+            method != null
+            && method.DeclaredAccessibility == Accessibility.Private
+            && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, type.OriginalDefinition);
 
         private static HashSet<string> NamesUsedInNestedTypes(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
         {
@@ -531,11 +553,12 @@ namespace PerfTuner.Analyzers.Rules
             }
         }
 
-        private static void OnTypeEnd(SymbolAnalysisContext context, Dictionary<IFieldSymbol, CacheFieldUsage> candidates)
+        private static void OnTypeEnd(SymbolAnalysisContext context, Dictionary<IFieldSymbol, CacheFieldUsage> candidates, CacheInitOnlyMethods initOnly)
         {
             foreach (var usage in candidates.Values)
             {
-                var sites = usage.UnboundedGrowth();
+                // Inserts in private helpers that only constructors call fill a lookup table once.
+                var sites = usage.UnboundedGrowth().RemoveAll(site => initOnly.IsInitOnly(site.Member, usage.Field.IsStatic));
                 if (sites.IsEmpty || usage.Field.Locations.Length == 0)
                 {
                     continue;

@@ -722,4 +722,67 @@ public class PT0001UnboundedCacheTests
             }
             """);
     }
+
+    [Fact]
+    public async Task Registry_filled_by_a_private_helper_that_only_the_static_constructor_calls_is_silent()
+    {
+        await Verify("""
+            using System;
+            using System.Collections.Generic;
+
+            public static class DistanceFunctions
+            {
+                private static readonly Dictionary<string, Func<float[], float[], float>> s_functions = new(StringComparer.OrdinalIgnoreCase);
+
+                static DistanceFunctions()
+                {
+                    Register("cosine", Cosine);
+                    RegisterAliases();
+                }
+
+                private static void RegisterAliases()
+                {
+                    Register("cos", Cosine);
+                }
+
+                private static void Register(string name, Func<float[], float[], float> function) => s_functions[name] = function;
+
+                private static float Cosine(float[] a, float[] b) => 0f;
+
+                public static Func<float[], float[], float> Get(string name) => s_functions[name];
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Private_helper_also_called_from_a_request_path_is_reported()
+    {
+        await Verify<UnboundedCacheAnalyzer>.AnalyzerAsync(
+            """
+            using System.Collections.Generic;
+
+            public sealed class ConversationTitles
+            {
+                private static readonly Dictionary<string, string> {|#0:s_titleCache|} = new();
+
+                static ConversationTitles() => Remember("welcome", "Welcome");
+
+                public string Title(string conversationId, string firstMessage)
+                {
+                    if (!s_titleCache.TryGetValue(conversationId, out var title))
+                    {
+                        title = firstMessage.Length > 40 ? firstMessage[..40] : firstMessage;
+                        Remember(conversationId, title);
+                    }
+
+                    return title;
+                }
+
+                private static void Remember(string id, string title) => s_titleCache[id] = title;
+            }
+            """,
+            Verify<UnboundedCacheAnalyzer>.Diagnostic("PT0001").WithLocation(0)
+                .WithArguments("s_titleCache", "grows in Remember(string, string) and is never evicted")
+                .WithOptions(Microsoft.CodeAnalysis.Testing.DiagnosticOptions.IgnoreAdditionalLocations));
+    }
 }

@@ -18,17 +18,20 @@ namespace PerfTuner.Benchmarks.LocalQdrant;
 /// </summary>
 public sealed class PerCallLatencyConfig : ManualConfig
 {
+    /// <summary>In-process, with room for 100k-point cases on a loaded machine (the default limit is a few minutes).</summary>
+    internal static readonly InProcessEmitToolchain LongInProcess = new(TimeSpan.FromMinutes(60), logOutput: true);
+
     public PerCallLatencyConfig()
     {
         AddJob(Job.Default
             .WithStrategy(RunStrategy.Monitoring)
             .WithLaunchCount(1)
-            .WithWarmupCount(50)
-            .WithIterationCount(400)
+            .WithWarmupCount(30)
+            .WithIterationCount(300)
             .WithInvocationCount(1)
             .WithUnrollFactor(1)
             .WithOutlierMode(OutlierMode.DontRemove)
-            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithToolchain(LongInProcess)
             .WithId("PerCall"));
         AddColumn(StatisticColumn.P50, StatisticColumn.P95, StatisticColumn.P100, new OperationsPerSecondColumn("QPS"));
     }
@@ -45,7 +48,7 @@ public sealed class ThroughputConfig : ManualConfig
             .WithIterationCount(20)
             .WithInvocationCount(1)
             .WithUnrollFactor(1)
-            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithToolchain(PerCallLatencyConfig.LongInProcess)
             .WithId("Throughput"));
         AddColumn(new OperationsPerSecondColumn("ops/s"));
     }

@@ -72,6 +72,17 @@ public sealed class PerfSmoke : ToolTask
     public string? MinQps { get; set; }
     public string? MinRecall { get; set; }
 
+    public string? Alpha { get; set; }
+    public string? RecallTolerance { get; set; }
+
+    /// <summary>False passes --no-confirm: fail on the first measurement without re-measuring a suspect.</summary>
+    public bool Confirm { get; set; } = true;
+
+    public string? BatchSize { get; set; }
+    public string? Seed { get; set; }
+    public string? QpsSeconds { get; set; }
+    public string? RecallQueries { get; set; }
+
     /// <summary>Extra runner options appended verbatim (PerfTunerSmokeArgs), for options without a property.</summary>
     public string? ExtraArgs { get; set; }
 
@@ -162,6 +173,14 @@ public sealed class PerfSmoke : ToolTask
         AppendIfSet(args, "--max-p99-ms", MaxP99Ms);
         AppendIfSet(args, "--min-qps", MinQps);
         AppendIfSet(args, "--min-recall", MinRecall);
+        AppendIfSet(args, "--alpha", Alpha);
+        AppendIfSet(args, "--recall-tolerance", RecallTolerance);
+        if (!Confirm)
+            args.AppendSwitch("--no-confirm");
+        AppendIfSet(args, "--batch-size", BatchSize);
+        AppendIfSet(args, "--seed", Seed);
+        AppendIfSet(args, "--qps-seconds", QpsSeconds);
+        AppendIfSet(args, "--recall-queries", RecallQueries);
         if (!string.IsNullOrWhiteSpace(ExtraArgs))
             args.AppendTextUnquoted(" " + ExtraArgs!.Trim());
         return args.ToString();
@@ -171,8 +190,8 @@ public sealed class PerfSmoke : ToolTask
     {
         if (string.IsNullOrWhiteSpace(value))
             return;
-        args.AppendSwitch(name);
-        args.AppendFileNameIfNotNull(value!.Trim());
+        // Not AppendFileNameIfNotNull: it would turn a value starting with '-' into "./-…".
+        args.AppendSwitchIfNotNull(name + " ", value!.Trim());
     }
 
     protected override ProcessStartInfo GetProcessStartInfo(string pathToTool, string commandLineCommands, string responseFileSwitch)

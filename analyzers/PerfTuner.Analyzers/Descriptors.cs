@@ -28,9 +28,9 @@ namespace PerfTuner.Analyzers
         internal static readonly DiagnosticDescriptor UnboundedConcurrency = Create(
             DiagnosticIds.UnboundedConcurrency,
             title: "Unbounded concurrency",
-            messageFormat: "{0} starts one operation per element of '{1}' at once; limit it with a SemaphoreSlim or MaxDegreeOfParallelism",
+            messageFormat: "{0} starts one operation per element of '{1}' with nothing limiting how many run at once; bound it with Parallel.ForEachAsync (MaxDegreeOfParallelism) or a SemaphoreSlim",
             Performance,
-            description: "A fan-out as wide as its input opens as many concurrent requests as there are items: the server queues them, tail latency explodes and the client runs out of sockets or memory. Limit the degree of parallelism.");
+            description: "A fan-out as wide as its input opens as many concurrent requests as there are items: the server (Qdrant, an embedding service) queues or rejects them, tail latency explodes and the client runs out of sockets, connections or memory. Limit the degree of parallelism to what the server can serve.");
 
         internal static readonly DiagnosticDescriptor ClientPerOperation = Create(
             DiagnosticIds.ClientPerOperation,

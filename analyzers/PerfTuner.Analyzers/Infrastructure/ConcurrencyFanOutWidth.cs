@@ -111,6 +111,9 @@ namespace PerfTuner.Analyzers.Infrastructure
                     var declared = ClassifyDeclaredInitializer(property.Property);
                     return declared == FanOutWidth.Unknown ? FanOutWidth.InputSized : declared;
 
+                case IParameterReferenceOperation parameter when NamesABatch(parameter.Parameter.Name):
+                    return FanOutWidth.Bounded; // ProcessBatchAsync(IReadOnlyList<T> batch): the caller sized it
+
                 case IParameterReferenceOperation:
                 case IFieldReferenceOperation:
                 case IPropertyReferenceOperation:
@@ -213,6 +216,11 @@ namespace PerfTuner.Analyzers.Infrastructure
                 }
             }
 
+            if (NamesABatch(local.Name))
+            {
+                return FanOutWidth.Bounded;
+            }
+
             var root = ConcurrencyOperations.Root(reference);
             var initializer = ConcurrencyOperations.SingleAssignment(root, local, _cancellationToken);
             if (initializer == null)
@@ -228,6 +236,26 @@ namespace PerfTuner.Analyzers.Infrastructure
 
             return width;
         }
+
+        /// <summary>
+        /// A variable named batch, chunk, page, window, slice or wave holds a slice someone already sized, usually in a
+        /// caller we cannot see (a loop over Chunk(n), a paged scroll). Ambiguous, so silent.
+        /// </summary>
+        private static bool NamesABatch(string name)
+        {
+            foreach (var word in BatchWords)
+            {
+                // batch, currentBatch, pointChunk — but not batches or pages, which hold many slices.
+                if (name.EndsWith(word, System.StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static readonly string[] BatchWords = { "batch", "chunk", "page", "window", "slice", "wave" };
 
         /// <summary>items.Chunk(n), MoreLinq Batch(n), Rx Buffer(n): a loop over these runs one bounded wave per element.</summary>
         private static bool IsBatching(IOperation? collection) =>

@@ -338,6 +338,42 @@ public class PT0003UnboundedConcurrencyTests
             Expected(0, "Task.WhenAll", "points.Chunk(100)"));
 
     [Fact]
+    public Task Task_lists_filled_by_List_ForEach_or_AddRange_are_reported() =>
+        VerifyPT0003.AnalyzerAsync(Prelude + """
+            public sealed class Indexer(IEmbedder embedder)
+            {
+                public async Task ByForEach(List<string> texts)
+                {
+                    var tasks = new List<Task>();
+                    texts.ForEach(t => tasks.Add(embedder.EmbedAsync(t)));
+                    await {|#0:Task.WhenAll|}(tasks);
+                }
+
+                public async Task ByAddRange(IEnumerable<string> texts)
+                {
+                    var tasks = new List<Task<float[]>>();
+                    tasks.AddRange(texts.Select(t => embedder.EmbedAsync(t)));
+                    await {|#1:Task.WhenAll|}(tasks);
+                }
+            }
+            """,
+            Expected(0, "Task.WhenAll", "texts"),
+            Expected(1, "Task.WhenAll", "texts"));
+
+    [Fact]
+    public Task Unlimited_ParallelOptions_in_a_static_readonly_field_is_reported() =>
+        VerifyPT0003.AnalyzerAsync(Prelude + """
+            public sealed class Exporter
+            {
+                private static readonly ParallelOptions Unlimited = new ParallelOptions { MaxDegreeOfParallelism = -1 };
+
+                public void Export(IReadOnlyCollection<Document> documents) =>
+                    {|#0:Parallel.ForEach|}(documents, Unlimited, d => System.IO.File.WriteAllText(d.Id + ".txt", d.Text));
+            }
+            """,
+            Expected(0, "Parallel.ForEach with MaxDegreeOfParallelism = -1", "documents"));
+
+    [Fact]
     public Task A_literal_larger_than_max_fan_out_is_reported() =>
         VerifyPT0003.AnalyzerAsync(Prelude + """
             public sealed class Probe(QdrantClient client)
@@ -636,6 +672,33 @@ public class PT0003UnboundedConcurrencyTests
             """);
 
     [Fact]
+    public Task Small_collection_expressions_and_fixed_width_for_loops_are_not_reported() =>
+        VerifyPT0003.AnalyzerAsync(Prelude + """
+            public sealed class ReplicaProbe(QdrantClient client)
+            {
+                private static readonly string[] Replicas = ["replica-a", "replica-b"];
+
+                public async Task ProbeAsync(int workerCount)
+                {
+                    await Task.WhenAll(Replicas.Select(r => client.CollectionExistsAsync(r)));
+
+                    var tasks = new List<Task>();
+                    for (var i = 0; i < 3; i++)
+                    {
+                        tasks.Add(client.HealthAsync());
+                    }
+
+                    for (var w = 0; w < workerCount; w++)
+                    {
+                        tasks.Add(client.HealthAsync());
+                    }
+
+                    await Task.WhenAll(tasks);
+                }
+            }
+            """);
+
+    [Fact]
     public Task Completed_tasks_and_closed_domains_are_not_reported() =>
         VerifyPT0003.AnalyzerAsync(Prelude + """
             public enum Tier { Hot, Warm, Cold }
@@ -662,6 +725,24 @@ public class PT0003UnboundedConcurrencyTests
                 }
             }
             """);
+
+    [Fact]
+    public Task A_batch_handed_in_by_the_caller_is_not_reported_but_a_list_of_batches_is() =>
+        VerifyPT0003.AnalyzerAsync(Prelude + """
+            public sealed class BatchEmbedder(IEmbedder embedder)
+            {
+                // Called by a loop over documents.Chunk(32) somewhere else: the caller sized the batch.
+                public Task<float[][]> EmbedBatchAsync(IReadOnlyList<string> batch) =>
+                    Task.WhenAll(batch.Select(text => embedder.EmbedAsync(text)));
+
+                public Task<float[][]> EmbedPageAsync(string[] currentPage) =>
+                    Task.WhenAll(currentPage.Select(text => embedder.EmbedAsync(text)));
+
+                public Task<float[][][]> EmbedAllAsync(List<string[]> batches) =>
+                    {|#0:Task.WhenAll|}(batches.Select(b => EmbedPageAsync(b)));
+            }
+            """,
+            Expected(0, "Task.WhenAll", "batches"));
 
     [Fact]
     public Task Fire_and_forget_outside_loops_and_while_loops_are_not_reported() =>

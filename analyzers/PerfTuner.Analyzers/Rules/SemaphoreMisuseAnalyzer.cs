@@ -593,6 +593,7 @@ namespace PerfTuner.Analyzers.Rules
             private void AnalyzeWait(Call wait)
             {
                 var function = wait.Function;
+                var nextWait = NextWaitStart(wait);
                 var after = new List<Call>();
                 var releasesInFunction = 0;
                 foreach (var call in _calls)
@@ -604,7 +605,7 @@ namespace PerfTuner.Analyzers.Rules
                     }
 
                     releasesInFunction++;
-                    if (call.Span.Start >= wait.Span.End)
+                    if (call.Span.Start >= wait.Span.End && call.Span.Start < nextWait)
                     {
                         after.Add(call);
                     }
@@ -614,7 +615,7 @@ namespace PerfTuner.Analyzers.Rules
                 {
                     if (release.Kind == SemaphoreCallKind.Release && release.Function == function
                         && SymbolEqualityComparer.Default.Equals(release.Symbol, wait.Symbol)
-                        && ProtectsFromFinally(release, wait))
+                        && ProtectsFromFinally(release, wait, nextWait))
                     {
                         return; // the canonical wait; try { … } finally { Release(); } (or a flag checked in finally)
                     }
@@ -700,13 +701,14 @@ namespace PerfTuner.Analyzers.Rules
             /// A release in a finally protects a wait that sits in that try's body (the "taken" flag pattern) or comes
             /// before the try statement (the canonical acquire-then-try shape, with any timeout check in between).
             /// </summary>
-            private static bool ProtectsFromFinally(Call release, Call wait)
+            private static bool ProtectsFromFinally(Call release, Call wait, int nextWait)
             {
                 for (var current = release.Invocation.Parent; current != null && current != release.Function; current = current.Parent)
                 {
                     if (current.Parent is ITryOperation tryOperation && tryOperation.Finally == current)
                     {
-                        if (tryOperation.Syntax.SpanStart >= wait.Span.End || tryOperation.Body.Syntax.Span.Contains(wait.Span))
+                        var start = tryOperation.Syntax.SpanStart;
+                        if ((start >= wait.Span.End && start < nextWait) || tryOperation.Body.Syntax.Span.Contains(wait.Span))
                         {
                             return true;
                         }
@@ -714,6 +716,23 @@ namespace PerfTuner.Analyzers.Rules
                 }
 
                 return false;
+            }
+
+            /// <summary>Where the next wait on the same semaphore in the same function starts: releases after it pair with that wait.</summary>
+            private int NextWaitStart(Call wait)
+            {
+                var next = int.MaxValue;
+                foreach (var call in _calls)
+                {
+                    if (call.Kind == SemaphoreCallKind.Wait && call != wait && call.Function == wait.Function
+                        && call.Span.Start >= wait.Span.End && call.Span.Start < next
+                        && SymbolEqualityComparer.Default.Equals(call.Symbol, wait.Symbol))
+                    {
+                        next = call.Span.Start;
+                    }
+                }
+
+                return next;
             }
 
             private static ICatchClauseOperation? CatchClauseOf(IOperation operation, IOperation function)
@@ -735,12 +754,28 @@ namespace PerfTuner.Analyzers.Rules
                     || clause.ExceptionType.SpecialType == SpecialType.System_Object
                     || (clause.ExceptionType.Name == "Exception" && clause.ExceptionType.ContainingNamespace?.ToDisplayString() == "System"));
 
-            /// <summary>The statement (a direct child of a block) that contains <paramref name="operation"/>.</summary>
+            /// <summary>The statements of a block or of a switch section; empty for anything else.</summary>
+            private static ImmutableArray<IOperation> StatementsOf(IOperation? container)
+            {
+                switch (container)
+                {
+                    case IBlockOperation block:
+                        return block.Operations;
+                    case ISwitchCaseOperation section:
+                        return section.Body;
+                    default:
+                        return ImmutableArray<IOperation>.Empty;
+                }
+            }
+
+            private static bool HoldsStatements(IOperation? container) => container is IBlockOperation || container is ISwitchCaseOperation;
+
+            /// <summary>The statement (a direct child of a block or switch section) that contains <paramref name="operation"/>.</summary>
             private static IOperation? StatementOf(IOperation operation, IOperation function)
             {
                 for (var current = operation; current != null && current != function; current = current.Parent)
                 {
-                    if (current.Parent is IBlockOperation)
+                    if (HoldsStatements(current.Parent))
                     {
                         return current;
                     }
@@ -756,19 +791,22 @@ namespace PerfTuner.Analyzers.Rules
             /// </summary>
             private static bool IsOnMainPath(Call release, IOperation waitStatement)
             {
-                if (!(release.Invocation.Parent is IExpressionStatementOperation statement) || !(statement.Parent is IBlockOperation releaseBlock))
+                if (!(release.Invocation.Parent is IExpressionStatementOperation statement) || !HoldsStatements(statement.Parent))
                 {
                     return false;
                 }
 
+                var releaseBlock = statement.Parent!;
+
                 // The body of a try, using or lock statement runs on the path of the statement itself.
                 while (releaseBlock.Parent is ITryOperation || releaseBlock.Parent is IUsingOperation || releaseBlock.Parent is ILockOperation)
                 {
-                    var owner = releaseBlock.Parent;
+                    var owner = releaseBlock.Parent!;
                     var isBody = (owner is ITryOperation tryOperation && tryOperation.Body == releaseBlock)
                         || (owner is IUsingOperation usingOperation && usingOperation.Body == releaseBlock)
                         || (owner is ILockOperation lockOperation && lockOperation.Body == releaseBlock);
-                    if (!isBody || !(owner.Parent is IBlockOperation outer) || owner.Syntax.Span.Contains(waitStatement.Syntax.Span))
+                    var outer = owner.Parent;
+                    if (!isBody || outer == null || !HoldsStatements(outer) || owner.Syntax.Span.Contains(waitStatement.Syntax.Span))
                     {
                         break;
                     }
@@ -808,12 +846,12 @@ namespace PerfTuner.Analyzers.Rules
             /// </summary>
             private static bool NothingInBetweenCanThrow(IOperation waitStatement, Call release)
             {
-                if (!(waitStatement.Parent is IBlockOperation block) || !(release.Invocation.Parent is IExpressionStatementOperation releaseStatement))
+                if (!(release.Invocation.Parent is IExpressionStatementOperation releaseStatement) || releaseStatement.Parent != waitStatement.Parent)
                 {
                     return false;
                 }
 
-                var operations = block.Operations;
+                var operations = StatementsOf(waitStatement.Parent);
                 var start = operations.IndexOf(waitStatement);
                 var end = operations.IndexOf(releaseStatement);
                 if (start < 0 || end <= start)

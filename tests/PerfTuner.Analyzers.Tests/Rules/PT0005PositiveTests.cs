@@ -562,4 +562,67 @@ public class PT0005PositiveTests
             Expect(0, "'slots' is released outside a finally block; an exception in between leaks the permit"),
             Expect(1, "'slots' is released outside a finally block; an exception in between leaks the permit"));
     }
+
+    [Fact]
+    public async Task A_later_protected_wait_does_not_excuse_an_earlier_leaking_one()
+    {
+        var source = Wrap("""
+            public sealed class TwoPhaseImport
+            {
+                private readonly QdrantClient _client;
+                private readonly SemaphoreSlim _writes = new(2);
+
+                public TwoPhaseImport(QdrantClient client) => _client = client;
+
+                public async Task ImportAsync(IReadOnlyList<PointStruct> staging, IReadOnlyList<PointStruct> live, CancellationToken ct)
+                {
+                    await {|#0:_writes.WaitAsync(ct)|};
+                    await _client.UpsertAsync("staging", staging, cancellationToken: ct);
+                    _writes.Release();
+
+                    await _writes.WaitAsync(ct);
+                    try
+                    {
+                        await _client.UpsertAsync("live", live, cancellationToken: ct);
+                    }
+                    finally
+                    {
+                        _writes.Release();
+                    }
+                }
+            }
+            """);
+        await VerifyPT0005.AnalyzerAsync(source, Expect(0, "'_writes' is released outside a finally block; an exception in between leaks the permit"));
+    }
+
+    [Fact]
+    public async Task Release_at_the_end_of_a_switch_section()
+    {
+        var source = Wrap("""
+            public enum Operation { Search, Count }
+
+            public sealed class OperationRouter
+            {
+                private readonly QdrantClient _client;
+                private readonly SemaphoreSlim _calls = new(8);
+
+                public OperationRouter(QdrantClient client) => _client = client;
+
+                public async Task<object> RunAsync(Operation operation, float[] vector, CancellationToken ct)
+                {
+                    switch (operation)
+                    {
+                        case Operation.Search:
+                            await {|#0:_calls.WaitAsync(ct)|};
+                            var hits = await _client.SearchAsync("docs", vector, cancellationToken: ct);
+                            _calls.Release();
+                            return hits;
+                        default:
+                            return await _client.CountAsync("docs", cancellationToken: ct);
+                    }
+                }
+            }
+            """);
+        await VerifyPT0005.AnalyzerAsync(source, Expect(0, "'_calls' is released outside a finally block; an exception in between leaks the permit"));
+    }
 }

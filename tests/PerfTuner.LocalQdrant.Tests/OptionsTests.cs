@@ -48,4 +48,12 @@ public sealed class OptionsTests
         var options = new LocalQdrantOptions { LatencyFactor = double.NaN };
         await Assert.ThrowsAsync<LocalQdrantUsageException>(() => LocalQdrantServer.StartAsync(options));
     }
+
+    [Fact]
+    public async Task A_port_in_use_fails_to_start_with_an_IOException()
+    {
+        await using var first = await LocalQdrantServer.StartAsync();
+        var taken = new LocalQdrantOptions { GrpcPort = first.GrpcUri.Port };
+        await Assert.ThrowsAnyAsync<IOException>(() => LocalQdrantServer.StartAsync(taken));
+    }
 }

@@ -8,6 +8,9 @@ internal sealed class PointsHandlers
 {
     private const int DefaultPageSize = 10;
 
+    /// <summary>Shared by every point without payload, so they cost no dictionary each (payloads are never mutated).</summary>
+    private static readonly IReadOnlyDictionary<string, Value> NoPayload = new Dictionary<string, Value>();
+
     private readonly CollectionRegistry _registry;
 
     public PointsHandlers(CollectionRegistry registry) => _registry = registry;
@@ -25,7 +28,8 @@ internal sealed class PointsHandlers
         foreach (var point in request.Points)
         {
             var id = PointKey.From(point.Id);
-            prepared.Add(new PreparedPoint(id, ReadVectors(collection, point.Vectors, id), new Dictionary<string, Value>(point.Payload)));
+            var payload = point.Payload.Count == 0 ? NoPayload : new Dictionary<string, Value>(point.Payload);
+            prepared.Add(new PreparedPoint(id, ReadVectors(collection, point.Vectors, id), payload));
         }
 
         collection.Upsert(prepared);

@@ -95,7 +95,7 @@ namespace PerfTuner.Analyzers.Infrastructure
                 return false;
             }
 
-            if (method.Name == "ForEach" || method.Name == "ForEachAsync")
+            if (method.Name.StartsWith("ForEach", System.StringComparison.Ordinal)) // ForEach, ForEachAsync, ForEachAwaitAsync
             {
                 return true;
             }

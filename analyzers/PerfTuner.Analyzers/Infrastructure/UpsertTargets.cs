@@ -76,6 +76,12 @@ namespace PerfTuner.Analyzers.Infrastructure
             _qdrantClient == null && _qdrantClientInterface == null && _pointsClient == null
             && _vectorStoreCollection == null && _configuredMethodNames.Count == 0;
 
+        /// <summary>Could a method with this name be an upsert? (UpsertAsync, Upsert, or a configured name.)</summary>
+        internal bool IsCandidateName(string name) =>
+            name == "UpsertAsync" || name == "Upsert" || _configuredMethodNames.Contains(name);
+
+        internal bool IsConfiguredName(string name) => _configuredMethodNames.Contains(name);
+
         /// <param name="configuredEntries">Every <c>upsert_methods</c> entry configured for any file of the compilation.</param>
         internal static UpsertTargets Create(Compilation compilation, IEnumerable<string> configuredEntries)
         {

@@ -118,8 +118,16 @@ namespace PerfTuner.Analyzers.Rules
             ConcurrentDictionary<SyntaxTree, ImmutableHashSet<string>> perFile)
         {
             var invocation = (IInvocationOperation)context.Operation;
+            var method = invocation.TargetMethod;
+            if (method == null || !targets.IsCandidateName(method.Name))
+            {
+                return; // the common case: any other call costs one string comparison or two
+            }
+
             var tree = invocation.Syntax.SyntaxTree;
-            var configured = perFile.GetOrAdd(tree, t => ConfiguredForFile(context.Options, t));
+            var configured = targets.IsConfiguredName(method.Name)
+                ? perFile.GetOrAdd(tree, t => ConfiguredForFile(context.Options, t))
+                : ImmutableHashSet<string>.Empty;
             if (!targets.TryMatch(invocation, configured, out var call))
             {
                 return;
@@ -153,13 +161,23 @@ namespace PerfTuner.Analyzers.Rules
             }
         }
 
-        /// <summary>Any argument (cancellation tokens aside) changes between iterations.</summary>
+        /// <summary>
+        /// The payload changes between iterations. Only the payload counts: the same point written to each of several
+        /// collections cannot be batched. For configured methods every argument but strings and cancellation tokens
+        /// (collection names, tenants) is payload.
+        /// </summary>
         private static bool PayloadDependsOn(UpsertLoopScope loop, UpsertCall call, UpsertTargets targets)
         {
+            if (call.Payload != null)
+            {
+                return loop.DependsOnIteration(call.Payload);
+            }
+
             foreach (var argument in call.Invocation.Arguments)
             {
                 var type = argument.Parameter?.Type;
-                if (type != null && SymbolEqualityComparer.Default.Equals(type, targets.CancellationToken))
+                if (type != null
+                    && (type.SpecialType == SpecialType.System_String || SymbolEqualityComparer.Default.Equals(type, targets.CancellationToken)))
                 {
                     continue;
                 }

@@ -348,4 +348,40 @@ public class PT0002NegativeTests
             }
             """);
     }
+
+    [Fact]
+    public async Task Same_point_written_to_each_tenant_collection_cannot_be_batched()
+    {
+        await ExpectNone("""
+            public sealed class TenantBroadcaster(QdrantClient client)
+            {
+                public async Task BroadcastAsync(PointStruct announcement, IEnumerable<string> tenantCollections, CancellationToken ct)
+                {
+                    foreach (var collection in tenantCollections)
+                    {
+                        await client.UpsertAsync(collection, new[] { announcement }, cancellationToken: ct);
+                    }
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task List_created_per_document_and_filled_with_AddRange_is_a_batch()
+    {
+        await ExpectNone("""
+            public sealed class DocumentIndexer(QdrantClient client)
+            {
+                public async Task IndexAsync(IEnumerable<SourceDocument> documents, Func<string, float[]> embed, CancellationToken ct)
+                {
+                    foreach (var document in documents)
+                    {
+                        var points = new List<PointStruct> { new PointStruct { Id = Guid.NewGuid(), Vectors = embed(document.Title) } };
+                        points.AddRange(document.Chunks.Select(chunk => new PointStruct { Id = Guid.NewGuid(), Vectors = embed(chunk) }));
+                        await client.UpsertAsync("chunks", points, cancellationToken: ct);
+                    }
+                }
+            }
+            """);
+    }
 }

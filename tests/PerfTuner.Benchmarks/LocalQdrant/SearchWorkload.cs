@@ -26,6 +26,7 @@ internal sealed class SearchWorkload : IAsyncDisposable
 
     public static async Task<SearchWorkload> StartAsync(int points)
     {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
         var server = await LocalQdrantServer.StartAsync();
         var client = new QdrantClient(server.GrpcUri.Host, server.GrpcUri.Port, https: false);
         await client.CreateCollectionAsync(Collection, new VectorParams { Size = Dimensions, Distance = Distance.Cosine });
@@ -37,6 +38,10 @@ internal sealed class SearchWorkload : IAsyncDisposable
                 .ToList();
             await client.UpsertAsync(Collection, batch);
         }
+
+        // Managed heap held by the server after loading (client and server share this process; temporaries are collected).
+        var held = GC.GetTotalMemory(forceFullCollection: true) - before;
+        Console.WriteLine($"// LocalQdrant memory: {points} points x {Dimensions} dims held {held / 1048576.0:F1} MiB; raw floats {points * (long)Dimensions * 4 / 1048576.0:F1} MiB");
 
         var queries = Enumerable.Range(0, 256).Select(_ => RandomVector(random)).ToArray();
         return new SearchWorkload(server, client, queries);

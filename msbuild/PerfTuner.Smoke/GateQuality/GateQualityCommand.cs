@@ -14,7 +14,7 @@ namespace PerfTuner.Smoke.GateQuality;
 /// </summary>
 public static class GateQualityCommand
 {
-    private sealed record RunOutcome(string Kind, int Index, int ExitCode, double? Ratio, double? PValue, string Verdict, double WallSeconds);
+    private sealed record RunOutcome(string Kind, int Index, int ExitCode, double? Ratio, double? PValue, string Verdict, double WallSeconds, double? LoadAverage);
 
     public static async Task<int> RunAsync(string[] args, SmokeOutput output, CancellationToken ct)
     {
@@ -84,7 +84,22 @@ public static class GateQualityCommand
     }
 
     private static string Describe(RunOutcome o) =>
-        o.Ratio is { } r ? $"p95 ratio {r:F3}, {(o.PValue is { } p ? SmokeRunner.FormatP(p) : "-")}, verdict {o.Verdict}, {o.WallSeconds:F1} s" : $"no comparison, {o.WallSeconds:F1} s";
+        (o.Ratio is { } r ? $"p95 ratio {r:F3}, {(o.PValue is { } p ? SmokeRunner.FormatP(p) : "-")}, verdict {o.Verdict}, {o.WallSeconds:F1} s" : $"no comparison, {o.WallSeconds:F1} s")
+        + (o.LoadAverage is { } load ? $", load average {load:F1}" : "");
+
+    /// <summary>The 1-minute load average (Linux): how busy the machine was, which the latencies depend on.</summary>
+    private static double? LoadAverage()
+    {
+        try
+        {
+            string text = File.ReadAllText("/proc/loadavg");
+            return double.Parse(text.Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
 
     private static string Summary(int runs, double factor, IReadOnlyList<string> pass, List<RunOutcome> aa, List<RunOutcome> slow,
         int falseAlarms, int detections, bool met, TimeSpan elapsed)
@@ -99,6 +114,7 @@ public static class GateQualityCommand
         s.AppendLine($"  false alarms: {falseAlarms}/{runs} (required 0)   median p95 ratio {Median(aa.Select(o => o.Ratio))}, range {Range(aa)}");
         s.AppendLine($"  detections:   {detections}/{runs} (required ≥ {(int)Math.Ceiling(runs * 0.95)})   median p95 ratio {Median(slow.Select(o => o.Ratio))}, range {Range(slow)}");
         s.AppendLine($"  errors (exit 2): {aa.Concat(slow).Count(o => o.ExitCode == 2)}; re-measured A/A suspects not confirmed: {aa.Count(o => o.Verdict == "notconfirmed")}");
+        s.AppendLine($"  load average (1 min) at the end of the runs: median {Median(aa.Concat(slow).Select(o => o.LoadAverage))}, range {aa.Concat(slow).Where(o => o.LoadAverage.HasValue).Select(o => o.LoadAverage!.Value).DefaultIfEmpty().Min():F1}–{aa.Concat(slow).Where(o => o.LoadAverage.HasValue).Select(o => o.LoadAverage!.Value).DefaultIfEmpty().Max():F1}");
         s.AppendLine($"  median run wall time {Median(aa.Concat(slow).Select(o => (double?)o.WallSeconds))} s; total {elapsed.TotalMinutes:F1} min; machine {Environment.MachineName}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
         s.AppendLine($"  result: {(met ? "targets met" : "TARGETS MISSED")}");
         return s.ToString();
@@ -155,6 +171,6 @@ public static class GateQualityCommand
                 if (b.TryGetProperty("pValue", out var pv)) p = pv.GetDouble();
             }
         }
-        return new RunOutcome(kind, index, process.ExitCode, ratio, p, verdict, clock.Elapsed.TotalSeconds);
+        return new RunOutcome(kind, index, process.ExitCode, ratio, p, verdict, clock.Elapsed.TotalSeconds, LoadAverage());
     }
 }

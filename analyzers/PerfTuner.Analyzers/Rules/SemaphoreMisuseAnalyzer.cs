@@ -648,7 +648,7 @@ namespace PerfTuner.Analyzers.Rules
                         return; // a hand-written finally (release in catch-all and after), or nothing in between can throw
                     }
 
-                    var exit = IsStandaloneWait(wait) ? FirstExitBetween(wait, mainPathRelease) : null;
+                    var exit = IsStandaloneWait(wait) ? FirstExitBetween(wait, mainPathRelease, after) : null;
                     if (exit != null)
                     {
                         shape = EarlyReturn;
@@ -927,20 +927,41 @@ namespace PerfTuner.Analyzers.Rules
                 return constant.HasValue && constant.Value is int value && value == 0;
             }
 
-            private IOperation? FirstExitBetween(Call wait, Call release)
+            /// <summary>
+            /// The first return between the wait and its release that leaves without releasing: a return preceded, in
+            /// its own or an enclosing statement list, by a release of the same semaphore is a path that did release.
+            /// </summary>
+            private IOperation? FirstExitBetween(Call wait, Call release, List<Call> releases)
             {
                 IOperation? first = null;
                 foreach (var exit in _exits)
                 {
                     var start = exit.Syntax.SpanStart;
                     if (start > wait.Span.End && start < release.Span.Start && FunctionOf(exit) == wait.Function
-                        && (first == null || start < first.Syntax.SpanStart))
+                        && (first == null || start < first.Syntax.SpanStart)
+                        && !ReleasedBefore(exit, releases))
                     {
                         first = exit;
                     }
                 }
 
                 return first;
+            }
+
+            private static bool ReleasedBefore(IOperation exit, List<Call> releases)
+            {
+                foreach (var release in releases)
+                {
+                    var container = release.Invocation.Parent is IExpressionStatementOperation statement ? statement.Parent : null;
+                    if (container != null && HoldsStatements(container)
+                        && release.Span.End <= exit.Syntax.SpanStart
+                        && container.Syntax.Span.Contains(exit.Syntax.Span))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             }
 
             // ---------------------------------------------------------------- shape 2: per-item throttles

@@ -625,4 +625,40 @@ public class PT0005PositiveTests
             """);
         await VerifyPT0005.AnalyzerAsync(source, Expect(0, "'_calls' is released outside a finally block; an exception in between leaks the permit"));
     }
+
+    [Fact]
+    public async Task Double_checked_initialization_that_releases_on_its_early_return_is_still_unsafe_on_failure()
+    {
+        // The early return releases first, so the message must not blame it; the CreateCollectionAsync failure still leaks.
+        var source = Wrap("""
+            public sealed class CollectionInitializer
+            {
+                private readonly QdrantClient _client;
+                private readonly SemaphoreSlim _initLock = new(1, 1);
+                private bool _ready;
+
+                public CollectionInitializer(QdrantClient client) => _client = client;
+
+                public async Task EnsureAsync(CancellationToken ct)
+                {
+                    if (_ready)
+                    {
+                        return;
+                    }
+
+                    await {|#0:_initLock.WaitAsync(ct)|};
+                    if (_ready)
+                    {
+                        _initLock.Release();
+                        return;
+                    }
+
+                    await _client.CreateCollectionAsync("documents", new VectorParams { Size = 384, Distance = Distance.Cosine }, cancellationToken: ct);
+                    _ready = true;
+                    _initLock.Release();
+                }
+            }
+            """);
+        await VerifyPT0005.AnalyzerAsync(source, Expect(0, "'_initLock' is released outside a finally block; an exception in between leaks the permit"));
+    }
 }

@@ -47,9 +47,22 @@ internal static class FilterEvaluator
             }
         }
 
-        if (filter.Should.Count > 0 && !filter.Should.Any(c => Matches(c, id, payload, hasVector)))
+        if (filter.Should.Count > 0)
         {
-            return false;
+            var any = false;
+            foreach (var condition in filter.Should)
+            {
+                if (Matches(condition, id, payload, hasVector))
+                {
+                    any = true;
+                    break;
+                }
+            }
+
+            if (!any)
+            {
+                return false;
+            }
         }
 
         if (filter.MinShould is { } minShould && minShould.Conditions.Count > 0)
@@ -157,18 +170,19 @@ internal static class FilterEvaluator
 
     private static bool MatchesField(FieldCondition field, IReadOnlyDictionary<string, Value> payload)
     {
+        // Hot path of every filtered scan: plain loops, no closures.
         var values = PayloadPath.Resolve(payload, field.Key);
-        if (field.Match is { } match && !values.Any(v => MatchesValue(match, v)) && !MatchesExcept(match, values))
+        if (field.Match is { } match && !AnyMatches(match, values) && !MatchesExcept(match, values))
         {
             return false;
         }
 
-        if (field.Range is { } range && !values.Any(v => InRange(range, v)))
+        if (field.Range is { } range && !AnyInRange(range, values))
         {
             return false;
         }
 
-        if (field.ValuesCount is { } count && !CountMatches(count, values.Count(v => v.KindCase != Value.KindOneofCase.NullValue)))
+        if (field.ValuesCount is { } count && !CountMatches(count, CountNonNull(values)))
         {
             return false;
         }
@@ -184,6 +198,46 @@ internal static class FilterEvaluator
         }
 
         return true;
+    }
+
+    private static bool AnyMatches(Match match, IReadOnlyList<Value> values)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (MatchesValue(match, values[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AnyInRange(Qdrant.Client.Grpc.Range range, IReadOnlyList<Value> values)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (InRange(range, values[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int CountNonNull(IReadOnlyList<Value> values)
+    {
+        var count = 0;
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i].KindCase != Value.KindOneofCase.NullValue)
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     private static bool MatchesValue(Match match, Value value) => match.MatchValueCase switch

@@ -541,7 +541,7 @@ namespace PerfTuner.Analyzers.Rules
                         case BinaryOperatorKind.Equals:
                         case BinaryOperatorKind.NotEquals:
                             var other = CacheMemoryCacheInspector.StripConversions(binary.LeftOperand == operand ? binary.RightOperand : binary.LeftOperand);
-                            return other != null && !(other.ConstantValue.HasValue && Convert.ToInt64(other.ConstantValue.Value ?? -1L, System.Globalization.CultureInfo.InvariantCulture) == 0);
+                            return other != null && !(other.ConstantValue.HasValue && IsZero(other.ConstantValue.Value));
                         default:
                             return false;
                     }
@@ -550,6 +550,26 @@ namespace PerfTuner.Analyzers.Rules
                     return pattern.Pattern.DescendantsAndSelf().Any(p => p is IRelationalPatternOperation);
                 default:
                     return false;
+            }
+        }
+
+        /// <summary>No Convert calls: broken code may compare Count with a string, and the analyzer must not throw.</summary>
+        private static bool IsZero(object? value)
+        {
+            switch (value)
+            {
+                case int i: return i == 0;
+                case long l: return l == 0;
+                case uint u: return u == 0;
+                case ulong ul: return ul == 0;
+                case short sh: return sh == 0;
+                case ushort us: return us == 0;
+                case byte b: return b == 0;
+                case sbyte sb: return sb == 0;
+                case double d: return d == 0;
+                case float f: return f == 0;
+                case decimal m: return m == 0;
+                default: return false;
             }
         }
 

@@ -114,6 +114,23 @@ public class PT0001BrokenCodeTests
             """
         },
         {
+            "Count compared with values of the wrong type",
+            """
+            using System.Collections.Generic;
+            static class Vocabulary
+            {
+                private static readonly Dictionary<string, int> s_ids = new();
+                private static readonly HashSet<string> s_seen = new();
+                public static void Add(string token)
+                {
+                    if (s_ids.Count == "none") s_ids[token] = 1;
+                    if (s_seen.Count != null && s_seen.Count is "x" or > 10.5) s_seen.Add(token);
+                    if (s_ids.Count == 0L && s_seen.Count() == 0m) s_ids.Add(token, s_ids.Count);
+                }
+            }
+            """
+        },
+        {
             "code-fix shapes with wrong arity",
             """
             using System;

@@ -189,8 +189,9 @@ namespace PerfTuner.Analyzers.Infrastructure
                 return FanOutWidth.Small;
             }
 
-            // list.GetRange(index, count), array.AsSpan(start, length), segment.Slice(...): a slice of chosen size.
-            if (name == "GetRange" || name == "Slice")
+            // list.GetRange(index, count), array.AsSpan(start, length), segment.Slice(...): a slice of chosen size;
+            // Partitioner.Create(source).GetPartitions(dop): exactly dop partitions, each drained sequentially.
+            if (name == "GetRange" || name == "Slice" || name == "GetPartitions")
             {
                 return FanOutWidth.Bounded;
             }

@@ -430,6 +430,7 @@ namespace PerfTuner.Analyzers.Rules
                     case IAnonymousFunctionOperation lambda:
                         if (lambda.Symbol.Parameters.Length == 0
                             || _types.IsTaskLike(lambda.Symbol.Parameters[0].Type) // tasks started elsewhere
+                            || IsServiceLike(lambda.Symbol.Parameters[0].Type)
                             || !StartsOperation(lambda)
                             || ConcurrencyThrottleDetector.AcquiresThrottle(lambda.Body, _types, _context.CancellationToken))
                         {
@@ -445,6 +446,7 @@ namespace PerfTuner.Analyzers.Rules
                         if (!_types.IsTaskLike(method.ReturnType)
                             || method.Parameters.Length == 0
                             || _types.IsTaskLike(method.Parameters[0].Type)
+                            || IsServiceLike(method.Parameters[0].Type)
                             || IsAlreadyStarted(method)
                             || ConcurrencyThrottleDetector.IsSourceMethodThatAcquires(method, _context.CancellationToken))
                         {
@@ -553,7 +555,8 @@ namespace PerfTuner.Analyzers.Rules
                     switch (parent)
                     {
                         case IForEachLoopOperation forEach when current == forEach.Body:
-                            loop = new Loop(_width.Classify(forEach.Collection), ConcurrencyOperations.Unwrap(forEach.Collection)?.Syntax ?? forEach.Syntax, forEach.Body);
+                            var width = IsServiceLike(ElementType(forEach)) ? FanOutWidth.Unknown : _width.Classify(forEach.Collection);
+                            loop = new Loop(width, ConcurrencyOperations.Unwrap(forEach.Collection)?.Syntax ?? forEach.Syntax, forEach.Body);
                             break;
                         case IForLoopOperation forLoop when current == forLoop.Body:
                             loop = ClassifyForLoop(forLoop);
@@ -708,6 +711,41 @@ namespace PerfTuner.Analyzers.Rules
                     }
                 }
             }
+
+            /// <summary>
+            /// Handlers, observers, health checks, callbacks: elements typed as an interface (outside System.Collections
+            /// and System.Linq) or a delegate. Their number is fixed by registrations, not by data — think MediatR
+            /// publishing to every INotificationHandler — so a fan-out over them is not "as wide as the input".
+            /// </summary>
+            private static bool IsServiceLike(ITypeSymbol? type)
+            {
+                if (type == null)
+                {
+                    return false;
+                }
+
+                if (type.TypeKind == TypeKind.Delegate)
+                {
+                    return true;
+                }
+
+                if (type.TypeKind != TypeKind.Interface)
+                {
+                    return false;
+                }
+
+                var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+                return !ns.StartsWith("System.Collections", System.StringComparison.Ordinal)
+                       && !ns.StartsWith("System.Linq", System.StringComparison.Ordinal);
+            }
+
+            private static ITypeSymbol? ElementType(IForEachLoopOperation loop) =>
+                loop.LoopControlVariable switch
+                {
+                    IVariableDeclaratorOperation declarator => declarator.Symbol.Type,
+                    ILocalReferenceOperation local => local.Local.Type,
+                    _ => null,
+                };
 
             private static bool References(IOperation body, IParameterSymbol parameter)
             {

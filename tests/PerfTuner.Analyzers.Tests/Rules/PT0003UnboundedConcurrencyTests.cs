@@ -745,6 +745,54 @@ public class PT0003UnboundedConcurrencyTests
             Expected(0, "Task.WhenAll", "batches"));
 
     [Fact]
+    public Task Partitioner_based_ForEachAsync_helper_is_not_reported() =>
+        VerifyPT0003.AnalyzerAsync(Prelude + """
+            public static class EnumerableExtensions
+            {
+                // The classic pre-.NET 6 bounded ForEachAsync: dop partitions, each drained one item at a time.
+                public static Task ForEachAsync<T>(this IEnumerable<T> source, int dop, Func<T, Task> body)
+                {
+                    return Task.WhenAll(System.Collections.Concurrent.Partitioner.Create(source).GetPartitions(dop).Select(partition => Task.Run(async () =>
+                    {
+                        using (partition)
+                        {
+                            while (partition.MoveNext())
+                            {
+                                await body(partition.Current);
+                            }
+                        }
+                    })));
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Publishing_to_every_registered_handler_is_not_reported() =>
+        VerifyPT0003.AnalyzerAsync(Prelude + """
+            public interface IMessageHandler
+            {
+                Task HandleAsync(Message message, CancellationToken ct);
+            }
+
+            public sealed class Publisher(IEnumerable<IMessageHandler> handlers, List<Func<Message, Task>> subscribers)
+            {
+                public async Task PublishAsync(Message message, CancellationToken ct)
+                {
+                    await Task.WhenAll(handlers.Select(h => h.HandleAsync(message, ct)));
+                    await Task.WhenAll(subscribers.Select(s => s(message)));
+
+                    var tasks = new List<Task>();
+                    foreach (var handler in handlers)
+                    {
+                        tasks.Add(handler.HandleAsync(message, ct));
+                    }
+
+                    await Task.WhenAll(tasks);
+                }
+            }
+            """);
+
+    [Fact]
     public Task Fire_and_forget_outside_loops_and_while_loops_are_not_reported() =>
         VerifyPT0003.AnalyzerAsync(Prelude + """
             public sealed class Startup(QdrantClient client)

@@ -83,7 +83,7 @@ namespace PerfTuner.Analyzers.Infrastructure
             {
                 case IObjectCreationOperation creation when SymbolEqualityComparer.Default.Equals(creation.Type, types.Options):
                     var verdict = VerdictOfOptionsCreation(creation);
-                    if (verdict == CacheOptionsVerdict.Unbounded && depth == 0)
+                    if (verdict == CacheOptionsVerdict.Unbounded && depth == 0 && !AssignsSizeLimit(creation))
                     {
                         inlineOptions = creation;
                     }
@@ -110,6 +110,10 @@ namespace PerfTuner.Analyzers.Infrastructure
                     return CacheOptionsVerdict.Unknown;
             }
         }
+
+        /// <summary><c>SizeLimit = null</c> is unbounded, but the fix must not add a second SizeLimit next to it.</summary>
+        private static bool AssignsSizeLimit(IObjectCreationOperation creation) =>
+            creation.Initializer?.Initializers.Any(i => i is ISimpleAssignmentOperation a && a.Target is IPropertyReferenceOperation p && p.Property.Name == "SizeLimit") == true;
 
         private static CacheOptionsVerdict VerdictOfOptionsCreation(IObjectCreationOperation creation)
         {

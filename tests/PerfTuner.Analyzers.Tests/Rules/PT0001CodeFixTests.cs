@@ -121,6 +121,39 @@ public class PT0001CodeFixTests
     }
 
     [Fact]
+    public async Task Fix_reaches_options_wrapped_in_Options_Create()
+    {
+        const string source = """
+            using Microsoft.Extensions.Caching.Memory;
+            using Microsoft.Extensions.Options;
+
+            public sealed class ConversationMemory
+            {
+                private readonly IMemoryCache _turnCache = {|PT0001:new MemoryCache(Options.Create(new MemoryCacheOptions()))|};
+
+                public string[] Turns(string conversationId) => _turnCache.GetOrCreate(conversationId, (ICacheEntry entry) => new string[0])!;
+            }
+            """;
+        const string fixedSource = """
+            using Microsoft.Extensions.Caching.Memory;
+            using Microsoft.Extensions.Options;
+
+            public sealed class ConversationMemory
+            {
+                private readonly IMemoryCache _turnCache = new MemoryCache(Options.Create(new MemoryCacheOptions { SizeLimit = 10_000 }));
+
+                public string[] Turns(string conversationId) => _turnCache.GetOrCreate(conversationId, (ICacheEntry entry) =>
+                {
+                    entry.Size = 1;
+                    return new string[0];
+                })!;
+            }
+            """;
+
+        await VerifyFix<UnboundedCacheAnalyzer, UnboundedCacheCodeFix>.CodeFixAsync(source, fixedSource);
+    }
+
+    [Fact]
     public async Task Fix_All_fixes_every_cache_in_the_document()
     {
         const string source = """
@@ -185,6 +218,20 @@ public class PT0001CodeFixTests
             public static class Registration
             {
                 public static IMemoryCache Build() => {|PT0001:new MemoryCache(new MemoryCacheOptions())|};
+            }
+
+            public sealed class ExplicitNull
+            {
+                private readonly MemoryCache _cache = {|PT0001:new MemoryCache(new MemoryCacheOptions { SizeLimit = null })|};
+
+                public void Put(string key, string value) => _cache.Set(key, value);
+            }
+
+            public sealed class ChangeTokens
+            {
+                private readonly MemoryCache _cache = {|PT0001:new MemoryCache(new MemoryCacheOptions())|};
+
+                public void Put(string key, string value, Microsoft.Extensions.Primitives.IChangeToken token) => _cache.Set(key, value, token);
             }
             """;
 

@@ -62,10 +62,10 @@ public sealed class AnalyzerPackageTests(PackedPackageFixture package)
 
         CliResult none = await package.BuildAsync(project, "-p:PerfTunerAnalysisMode=None");
         Assert.True(none.ExitCode == 0, none.ToString());
-        Assert.DoesNotContain(none.Diagnostics, d => d.Code.StartsWith("PT0", StringComparison.Ordinal));
+        Assert.False(none.Diagnostics.Any(d => d.Code.StartsWith("PT0", StringComparison.Ordinal)), none.ToString());
 
         CliResult errors = await package.BuildAsync(project, "-p:PerfTunerAnalysisMode=AllErrors");
-        Assert.NotEqual(0, errors.ExitCode);
+        Assert.True(errors.ExitCode != 0, errors.ToString());
         var pt = errors.Diagnostics.Where(d => d.Code.StartsWith("PT0", StringComparison.Ordinal)).ToArray();
         Assert.NotEmpty(pt);
         Assert.All(pt, d => Assert.Equal("error", d.Severity));
@@ -80,9 +80,9 @@ public sealed class AnalyzerPackageTests(PackedPackageFixture package)
 
         CliResult build = await package.BuildAsync(project, "-p:PerfTunerAnalysisMode=AllErrors");
 
-        Assert.NotEqual(0, build.ExitCode);
-        Assert.DoesNotContain(build.Diagnostics, d => d.Code == "PT0001");
-        Assert.Contains(build.Diagnostics, d => d.Code == "PT0002" && d.Severity == "error");
+        Assert.True(build.ExitCode != 0, build.ToString());
+        Assert.False(build.Diagnostics.Any(d => d.Code == "PT0001"), build.ToString());
+        Assert.True(build.Diagnostics.Any(d => d.Code == "PT0002" && d.Severity == "error"), build.ToString());
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class AnalyzerPackageTests(PackedPackageFixture package)
 
         CliResult build = await package.BuildAsync(project, "-p:PerfTunerAnalysisMode=Strict");
 
-        Assert.NotEqual(0, build.ExitCode);
-        Assert.Contains(build.Diagnostics, d => d.Code == "PT1008" && d.Severity == "error" && d.File.EndsWith("BadMode.csproj", StringComparison.Ordinal));
+        Assert.True(build.ExitCode != 0, build.ToString());
+        Assert.True(build.Diagnostics.Any(d => d.Code == "PT1008" && d.Severity == "error" && d.File.EndsWith("BadMode.csproj", StringComparison.Ordinal)), build.ToString());
     }
 }

@@ -13,7 +13,7 @@ public sealed class PerfSmokeTargetTests(PackedPackageFixture package)
         "-p:PerfTunerWarmup=5", "-p:PerfTunerQpsSeconds=0.5", "-p:PerfTunerRecallQueries=10",
     };
 
-    private const string Ran = "[smoke] connect:";
+    private const string Ran = "PerfTuner: running the perf smoke";
     private const string Passed = "PerfTuner: perf smoke passed";
     private const string UpToDate = "PerfTuner: perf smoke up to date";
 
@@ -25,27 +25,32 @@ public sealed class PerfSmokeTargetTests(PackedPackageFixture package)
         CliResult build = await package.BuildAsync(project, "-p:PerfTunerSmoke=true");
 
         Assert.True(build.ExitCode == 0, build.ToString());
-        Assert.Equal(1, build.Count(Passed));
+        Assert.True(build.Count(Passed) == 1, $"expected 1 × \"{Passed}\"; " + build);
         Assert.Contains("embedded", build.Output);
         Assert.Contains("p95", build.Output); // the console table
-        Assert.Contains(build.Diagnostics, d => d.Code == "PT1007" && d.File.EndsWith("perf-baseline.json", StringComparison.Ordinal));
+        Assert.True(build.Diagnostics.Any(d => d.Code == "PT1007" && d.File.EndsWith("perf-baseline.json", StringComparison.Ordinal)), build.ToString());
         Assert.True(File.Exists(Path.Combine(project, "perf-baseline.json")), "the first run creates the baseline beside the project");
         Assert.True(File.Exists(Path.Combine(project, "obj", "perftuner", "perf-smoke.md")), "reports go to PerfTunerReportDir");
-        Assert.DoesNotContain(build.Diagnostics, d => d.Severity == "error");
+        Assert.False(build.Diagnostics.Any(d => d.Severity == "error"), build.ToString());
     }
 
+    /// <summary>
+    /// The plumbing from an injected regression to a failed build. The injected delay is deliberately large (20 ms per
+    /// request): this test must not flake on a loaded 2-core agent, and the gate's sensitivity to small regressions
+    /// (latency factor 1.25) is measured by the runner's gate-quality benchmark, not here.
+    /// </summary>
     [Fact]
     public async Task Injected_latency_regression_fails_the_build_with_PT1001()
     {
         string project = TestProjects.Library(package, "Regression");
-        CliResult baseline = await package.BuildAsync(project, "-p:PerfTunerSmoke=true");
+        CliResult baseline = await package.BuildAsync(project, Small);
         Assert.True(baseline.ExitCode == 0, baseline.ToString());
 
-        CliResult slower = await package.BuildAsync(project, "-p:PerfTunerSmoke=true", "-p:PerfTunerLocalQdrantArgs=--latency-factor 1.25");
+        CliResult slower = await package.BuildAsync(project, Small.Append("-p:PerfTunerLocalQdrantArgs=--latency-ms 20").ToArray());
 
-        Assert.NotEqual(0, slower.ExitCode);
-        Assert.Contains(slower.Diagnostics, d => d.Code == "PT1001" && d.Severity == "error" && d.File.EndsWith("perf-baseline.json", StringComparison.Ordinal));
-        Assert.Equal(0, slower.Count(Passed));
+        Assert.True(slower.ExitCode != 0, slower.ToString());
+        Assert.True(slower.Diagnostics.Any(d => d.Code == "PT1001" && d.Severity == "error" && d.File.EndsWith("perf-baseline.json", StringComparison.Ordinal)), slower.ToString());
+        Assert.True(slower.Count(Passed) == 0, $"expected 0 × \"{Passed}\"; " + slower);
     }
 
     [Fact]
@@ -56,8 +61,8 @@ public sealed class PerfSmokeTargetTests(PackedPackageFixture package)
 
         CliResult build = await package.BuildAsync(project, Small);
 
-        Assert.NotEqual(0, build.ExitCode);
-        Assert.Contains(build.Diagnostics, d => d.Code == "PT1004" && d.Severity == "error" && d.File.EndsWith("perf-baseline.json", StringComparison.Ordinal) && d.Line == 3);
+        Assert.True(build.ExitCode != 0, build.ToString());
+        Assert.True(build.Diagnostics.Any(d => d.Code == "PT1004" && d.Severity == "error" && d.File.EndsWith("perf-baseline.json", StringComparison.Ordinal) && d.Line == 3), build.ToString());
     }
 
     [Fact]
@@ -67,22 +72,22 @@ public sealed class PerfSmokeTargetTests(PackedPackageFixture package)
 
         CliResult designTime = await package.BuildAsync(project, Small.Append("-p:DesignTimeBuild=true").ToArray());
         Assert.True(designTime.ExitCode == 0, designTime.ToString());
-        Assert.Equal(0, designTime.Count(Ran));
+        Assert.True(designTime.Count(Ran) == 0, $"expected 0 × \"{Ran}\"; " + designTime);
 
         CliResult insideVs = await package.BuildAsync(project, Small.Append("-p:BuildingInsideVisualStudio=true").ToArray());
         Assert.True(insideVs.ExitCode == 0, insideVs.ToString());
-        Assert.Equal(0, insideVs.Count(Ran));
+        Assert.True(insideVs.Count(Ran) == 0, $"expected 0 × \"{Ran}\"; " + insideVs);
 
         CliResult liveUnitTesting = await package.BuildAsync(project, Small.Append("-p:BuildingForLiveUnitTesting=true").ToArray());
         Assert.True(liveUnitTesting.ExitCode == 0, liveUnitTesting.ToString());
-        Assert.Equal(0, liveUnitTesting.Count(Ran));
+        Assert.True(liveUnitTesting.Count(Ran) == 0, $"expected 0 × \"{Ran}\"; " + liveUnitTesting);
 
         Assert.False(File.Exists(Path.Combine(project, "perf-baseline.json")), "no run means no baseline");
 
         // The same project does run it in an ordinary build, so the silence above is the skip, not a broken setup.
         CliResult normal = await package.BuildAsync(project, Small);
         Assert.True(normal.ExitCode == 0, normal.ToString());
-        Assert.Equal(1, normal.Count(Passed));
+        Assert.True(normal.Count(Passed) == 1, $"expected 1 × \"{Passed}\"; " + normal);
     }
 
     [Fact]
@@ -93,8 +98,8 @@ public sealed class PerfSmokeTargetTests(PackedPackageFixture package)
         CliResult build = await package.BuildAsync(project, Small);
 
         Assert.True(build.ExitCode == 0, build.ToString());
-        Assert.Equal(1, build.Count(Ran));
-        Assert.Equal(1, build.Count(Passed));
+        Assert.True(build.Count(Ran) == 1, $"expected 1 × \"{Ran}\"; " + build);
+        Assert.True(build.Count(Passed) == 1, $"expected 1 × \"{Passed}\"; " + build);
     }
 
     [Fact]
@@ -104,20 +109,20 @@ public sealed class PerfSmokeTargetTests(PackedPackageFixture package)
 
         CliResult first = await package.BuildAsync(project, Small);
         Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.Equal(1, first.Count(Ran));
+        Assert.True(first.Count(Ran) == 1, $"expected 1 × \"{Ran}\"; " + first);
 
         CliResult second = await package.BuildAsync(project, Small);
         Assert.True(second.ExitCode == 0, second.ToString());
-        Assert.Equal(0, second.Count(Ran));
-        Assert.Equal(1, second.Count(UpToDate));
+        Assert.True(second.Count(Ran) == 0, $"expected 0 × \"{Ran}\"; " + second);
+        Assert.True(second.Count(UpToDate) == 1, $"expected 1 × \"{UpToDate}\"; " + second);
 
         CliResult forced = await package.BuildAsync(project, Small.Append("-p:PerfTunerForce=true").ToArray());
         Assert.True(forced.ExitCode == 0, forced.ToString());
-        Assert.Equal(1, forced.Count(Ran));
+        Assert.True(forced.Count(Ran) == 1, $"expected 1 × \"{Ran}\"; " + forced);
 
         // A changed setting is a different measurement: it reruns (and warns that the baseline's workload differs).
         CliResult changed = await package.BuildAsync(project, Small.Append("-p:PerfTunerLimit=5").ToArray());
-        Assert.Equal(1, changed.Count(Ran));
+        Assert.True(changed.Count(Ran) == 1, $"expected 1 × \"{Ran}\"; " + changed);
     }
 
     [Fact]
@@ -131,9 +136,9 @@ public sealed class PerfSmokeTargetTests(PackedPackageFixture package)
 
         // `dotnet pack --no-build` runs the package targets but must not compile (the source is now broken) or measure.
         CliResult pack = await DotnetCli.RunAsync(project, PackedPackageFixture.BuildTimeout, package.Environment,
-            new[] { "pack", "--no-build", "-nodeReuse:false", "-tl:off" }.Concat(Small).ToArray());
+            new[] { "pack", "--no-build", "-c", "Debug", "-nodeReuse:false", "-tl:off" }.Concat(Small).ToArray());
 
         Assert.True(pack.ExitCode == 0, pack.ToString());
-        Assert.Equal(0, pack.Count(Ran));
+        Assert.True(pack.Count(Ran) == 0, $"expected 0 × \"{Ran}\"; " + pack);
     }
 }

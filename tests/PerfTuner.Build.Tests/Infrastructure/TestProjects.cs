@@ -72,10 +72,10 @@ public static class TestProjects
             .First(e => (string?)e.Attribute("Include") == id)
             .Attribute("Version")!.Value;
 
-    /// <summary>(line, rule) for every `// PTxxxx` marker comment in a file: where the sample expects each diagnostic.</summary>
+    /// <summary>(line, rule) for every trailing `// PTxxxx` marker comment (not a `///` doc comment) in a file: where the sample expects each diagnostic.</summary>
     public static IEnumerable<(int Line, string Rule)> Markers(string file) =>
         File.ReadAllLines(file)
             .Select((text, index) => (text, line: index + 1))
-            .SelectMany(l => System.Text.RegularExpressions.Regex.Matches(l.text, @"//\s*(PT\d{4})\b")
+            .SelectMany(l => System.Text.RegularExpressions.Regex.Matches(l.text, @"(?<!/)//\s*(PT\d{4})\s*$")
                 .Select(m => (l.line, m.Groups[1].Value)));
 }

@@ -257,6 +257,19 @@ public class PT0002CodeFixTests
     }
 
     [Fact]
+    public async Task Not_offered_for_a_Select_lambda_which_is_reported_but_rewritten_by_hand()
+    {
+        var source = Wrap("""
+            public sealed class ParallelIndexer(QdrantClient client)
+            {
+                public Task IndexAsync(IEnumerable<PointStruct> points, CancellationToken ct) =>
+                    Task.WhenAll(points.Select(point => [|client.UpsertAsync("chunks", new[] { point }, cancellationToken: ct)|]));
+            }
+            """);
+        await VerifyFix<UnbatchedUpsertAnalyzer, UnbatchedUpsertCodeFix>.CodeFixAsync(source, source);
+    }
+
+    [Fact]
     public async Task Fix_all_rewrites_every_loop_in_the_document_with_distinct_names()
     {
         await VerifyFix<UnbatchedUpsertAnalyzer, UnbatchedUpsertCodeFix>.FixAllAsync(

@@ -332,6 +332,24 @@ public class PT0002PositiveTests
     }
 
     [Fact]
+    public async Task Database_reader_backfill_writes_each_row_separately()
+    {
+        await Expect("""
+            public sealed class SqlBackfill(QdrantClient client)
+            {
+                public async Task RunAsync(System.Data.Common.DbDataReader reader, CancellationToken ct)
+                {
+                    while (await reader.ReadAsync(ct))
+                    {
+                        var point = new PointStruct { Id = reader.GetGuid(0), Vectors = (float[])reader.GetValue(1), Payload = { ["title"] = reader.GetString(2) } };
+                        await [|client.UpsertAsync("rows", new[] { point }, cancellationToken: ct)|];
+                    }
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task Message_names_the_method()
     {
         var source = Wrap("""

@@ -413,4 +413,60 @@ public class PT0005CodeFixTests
             """);
         await VerifyPT0005Fix.CodeFixAsync(source, source);
     }
+
+    [Fact]
+    public async Task Fix_all_handles_a_leaking_wait_nested_inside_another_fixed_region()
+    {
+        var source = Wrap("""
+            public sealed class Pipeline
+            {
+                private readonly SemaphoreSlim _batches = new(2);
+
+                public async Task RunAsync(IEmbedder embedder, IReadOnlyList<string> texts, CancellationToken ct)
+                {
+                    await [|_batches.WaitAsync(ct)|];
+                    var perText = new SemaphoreSlim(4);
+                    await Task.WhenAll(texts.Select(async text =>
+                    {
+                        await [|perText.WaitAsync(ct)|];
+                        await embedder.EmbedAsync(text, ct);
+                        perText.Release();
+                    }));
+                    _batches.Release();
+                }
+            }
+            """);
+        var fixedSource = Wrap("""
+            public sealed class Pipeline
+            {
+                private readonly SemaphoreSlim _batches = new(2);
+
+                public async Task RunAsync(IEmbedder embedder, IReadOnlyList<string> texts, CancellationToken ct)
+                {
+                    await _batches.WaitAsync(ct);
+                    try
+                    {
+                        var perText = new SemaphoreSlim(4);
+                        await Task.WhenAll(texts.Select(async text =>
+                        {
+                            await perText.WaitAsync(ct);
+                            try
+                            {
+                                await embedder.EmbedAsync(text, ct);
+                            }
+                            finally
+                            {
+                                perText.Release();
+                            }
+                        }));
+                    }
+                    finally
+                    {
+                        _batches.Release();
+                    }
+                }
+            }
+            """);
+        await VerifyPT0005Fix.FixAllAsync(source, fixedSource);
+    }
 }

@@ -12,6 +12,7 @@ namespace PerfTuner.Benchmarks.LocalQdrant;
 [Config(typeof(PerCallLatencyConfig))]
 public class LatencyInjectionBenchmarks
 {
+    private readonly CpuMeter _cpu = new();
     private LocalQdrantServer _server = null!;
     private QdrantClient _client = null!;
     private float[][] _queries = null!;
@@ -35,16 +36,21 @@ public class LatencyInjectionBenchmarks
         }
 
         _queries = Enumerable.Range(0, 256).Select(_ => SearchWorkload.RandomVector(random)).ToArray();
+        _cpu.Start();
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
+        _cpu.Report($"search at 10000 points with latency factor {LatencyFactor}");
         _client.Dispose();
         _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     [Benchmark(Description = "Query nearest top-10 at 10k x 384")]
-    public Task<IReadOnlyList<ScoredPoint>> Query() =>
-        _client.QueryAsync(SearchWorkload.Collection, _queries[_next++ % _queries.Length], limit: 10);
+    public Task<IReadOnlyList<ScoredPoint>> Query()
+    {
+        _cpu.Count();
+        return _client.QueryAsync(SearchWorkload.Collection, _queries[_next++ % _queries.Length], limit: 10);
+    }
 }

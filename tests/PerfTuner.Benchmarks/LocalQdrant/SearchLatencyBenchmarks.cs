@@ -10,6 +10,7 @@ namespace PerfTuner.Benchmarks.LocalQdrant;
 [Config(typeof(PerCallLatencyConfig))]
 public class SearchLatencyBenchmarks
 {
+    private readonly CpuMeter _cpu = new();
     private SearchWorkload _workload = null!;
     private int _next;
 
@@ -17,10 +18,18 @@ public class SearchLatencyBenchmarks
     public int Points { get; set; }
 
     [GlobalSetup]
-    public void Setup() => _workload = SearchWorkload.StartAsync(Points).GetAwaiter().GetResult();
+    public void Setup()
+    {
+        _workload = SearchWorkload.StartAsync(Points).GetAwaiter().GetResult();
+        _cpu.Start();
+    }
 
     [GlobalCleanup]
-    public void Cleanup() => _workload.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Cleanup()
+    {
+        _cpu.Report($"search at {Points} points (per call, parallelism 1)");
+        _workload.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
 
     [Benchmark(Description = "Query nearest top-10 (hnsw_ef=100)")]
     public Task<IReadOnlyList<ScoredPoint>> Query() =>
@@ -30,5 +39,9 @@ public class SearchLatencyBenchmarks
     public Task<IReadOnlyList<ScoredPoint>> QueryFiltered() =>
         _workload.Client.QueryAsync(SearchWorkload.Collection, NextQuery(), filter: Conditions.Match("group", 3), limit: 10);
 
-    private float[] NextQuery() => _workload.Queries[_next++ % _workload.Queries.Length];
+    private float[] NextQuery()
+    {
+        _cpu.Count();
+        return _workload.Queries[_next++ % _workload.Queries.Length];
+    }
 }

@@ -14,6 +14,7 @@ public class UpsertThroughputBenchmarks
 {
     private const int BatchSize = 100;
     private const int BatchesPerInvocation = 20;
+    private readonly CpuMeter _cpu = new();
     private LocalQdrantServer _server = null!;
     private QdrantClient _client = null!;
     private List<PointStruct>[] _batches = null!;
@@ -30,11 +31,13 @@ public class UpsertThroughputBenchmarks
         _batches = Enumerable.Range(0, 50).Select(b => Enumerable.Range(b * BatchSize, BatchSize)
             .Select(id => new PointStruct { Id = (ulong)id, Vectors = SearchWorkload.RandomVector(random), Payload = { ["group"] = id % 10 } })
             .ToList()).ToArray();
+        _cpu.Start();
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
+        _cpu.Report("upserted point (batch 100)");
         _client.Dispose();
         _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
@@ -45,6 +48,7 @@ public class UpsertThroughputBenchmarks
         for (var i = 0; i < BatchesPerInvocation; i++)
         {
             await _client.UpsertAsync(SearchWorkload.Collection, _batches[_next++ % _batches.Length], wait: true);
+            _cpu.Count(BatchSize);
         }
     }
 }

@@ -165,7 +165,25 @@ public class PT0001UnboundedCacheTests
     }
 
     [Fact]
-    public async Task SortedDictionary_with_TryAdd_and_AddOrUpdate_in_two_methods_names_both()
+    public async Task SortedDictionary_grown_through_the_TryAdd_extension_is_reported()
+    {
+        await Verify("""
+            using System.Collections.Generic;
+
+            public sealed class FacetCounts
+            {
+                private readonly IDictionary<string, SortedDictionary<string, int>> _facetCache = new SortedDictionary<string, SortedDictionary<string, int>>();
+                private static readonly SortedDictionary<string, int> {|PT0001:s_facetOrder|} = new();
+
+                public void Seen(string facet) => s_facetOrder.TryAdd(facet, s_facetOrder.Count + 1);
+
+                public int Position(string facet) => s_facetOrder.GetValueOrDefault(facet);
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task Cache_growing_in_two_methods_names_both()
     {
         await Verify<UnboundedCacheAnalyzer>.AnalyzerAsync(
             """

@@ -429,6 +429,7 @@ namespace PerfTuner.Analyzers.Rules
             private readonly List<IOperation> _exits = new List<IOperation>();
             private readonly List<ILocalReferenceOperation> _localReferences = new List<ILocalReferenceOperation>();
             private readonly HashSet<ILocalSymbol> _signalLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            private readonly Dictionary<ILocalSymbol, IOperation> _localDeclarations = new Dictionary<ILocalSymbol, IOperation>(SymbolEqualityComparer.Default);
 
             internal BlockAnalysis(OperationBlockAnalysisContext context, TypeState state, KnownTypes known, ImmutableHashSet<INamedTypeSymbol> semaphoreTypes, bool perItem)
             {
@@ -486,6 +487,9 @@ namespace PerfTuner.Analyzers.Rules
                             break;
                         case ILocalReferenceOperation localReference when IsSemaphoreType(localReference.Type):
                             _localReferences.Add(localReference);
+                            break;
+                        case IVariableDeclaratorOperation declarator when IsSemaphoreType(declarator.Symbol.Type):
+                            _localDeclarations[declarator.Symbol] = FunctionOf(declarator);
                             break;
                         case IFieldInitializerOperation initializer:
                             NoteFieldInitializer(initializer);
@@ -683,7 +687,7 @@ namespace PerfTuner.Analyzers.Rules
                     case IFieldSymbol field:
                         _state.AddWait(new FieldWait(field, shape, location, new FunctionKey(function.Syntax), IsTryOnce(wait.Invocation), earlyReturnLine));
                         break;
-                    case ILocalSymbol local when _signalLocals.Contains(local):
+                    case ILocalSymbol local when _signalLocals.Contains(local) || IsPrivateToOneRun(local, wait):
                         break;
                     default:
                         // Locals, parameters and properties can be released by code we cannot see; only report the
@@ -695,6 +699,36 @@ namespace PerfTuner.Analyzers.Rules
 
                         break;
                 }
+            }
+
+            /// <summary>
+            /// A local semaphore that only one run of one function ever sees (declared and used in the same function,
+            /// never captured by a lambda, the wait not in a loop): a leaked permit there blocks nobody.
+            /// </summary>
+            private bool IsPrivateToOneRun(ILocalSymbol local, Call wait)
+            {
+                if (!_localDeclarations.TryGetValue(local, out var declaredIn) || declaredIn != wait.Function)
+                {
+                    return false;
+                }
+
+                foreach (var reference in _localReferences)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(reference.Local, local) && FunctionOf(reference) != wait.Function)
+                    {
+                        return false;
+                    }
+                }
+
+                for (var current = wait.Invocation.Parent; current != null && current != wait.Function; current = current.Parent)
+                {
+                    if (current is ILoopOperation)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
             }
 
             /// <summary>

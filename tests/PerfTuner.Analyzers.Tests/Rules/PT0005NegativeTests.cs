@@ -604,4 +604,22 @@ public class PT0005NegativeTests
             }
             """));
     }
+
+    [Fact]
+    public async Task Local_semaphore_seen_by_one_call_only_blocks_nobody_when_leaked()
+    {
+        await VerifyPT0005.AnalyzerAsync(Wrap("""
+            public static class OneShot
+            {
+                public static async Task<float[]> EmbedAsync(IEmbedder embedder, string text, CancellationToken ct)
+                {
+                    var gate = new SemaphoreSlim(1, 1);
+                    await gate.WaitAsync(ct);
+                    var vector = await embedder.EmbedAsync(text, ct);
+                    gate.Release();
+                    return vector;
+                }
+            }
+            """));
+    }
 }

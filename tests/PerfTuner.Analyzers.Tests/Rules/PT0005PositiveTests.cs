@@ -661,4 +661,32 @@ public class PT0005PositiveTests
             """);
         await VerifyPT0005.AnalyzerAsync(source, Expect(0, "'_initLock' is released outside a finally block; an exception in between leaks the permit"));
     }
+
+    [Fact]
+    public async Task Local_throttle_in_a_loop_that_swallows_failures_deadlocks_the_next_iteration()
+    {
+        var source = Wrap("""
+            public static class ResilientImport
+            {
+                public static async Task RunAsync(QdrantClient client, IEnumerable<PointStruct[]> batches, CancellationToken ct)
+                {
+                    var gate = new SemaphoreSlim(1, 1);
+                    foreach (var batch in batches)
+                    {
+                        try
+                        {
+                            await {|#0:gate.WaitAsync(ct)|};
+                            await client.UpsertAsync("documents", batch, cancellationToken: ct);
+                            gate.Release();
+                        }
+                        catch (Grpc.Core.RpcException ex)
+                        {
+                            Console.Error.WriteLine(ex.Status);
+                        }
+                    }
+                }
+            }
+            """);
+        await VerifyPT0005.AnalyzerAsync(source, Expect(0, "'gate' is released outside a finally block; an exception in between leaks the permit"));
+    }
 }

@@ -36,8 +36,6 @@ namespace PerfTuner.Analyzers.Infrastructure
             _cancellationToken = cancellationToken;
         }
 
-        internal int MaxFanOut => _maxFanOut;
-
         internal FanOutWidth Classify(IOperation? source) => Classify(source, depth: 0);
 
         /// <summary>Width of a constant element count: small up to the max_fan_out option, input-sized above it.</summary>

@@ -86,6 +86,33 @@ public class PT0003UnboundedConcurrencyCodeFixTests
             Expected(0, "Task.WhenAll", "ids"));
 
     [Fact]
+    public Task A_token_in_scope_but_unused_is_not_forwarded_and_its_name_is_not_reused() =>
+        VerifyFixPT0003.CodeFixAsync(Prelude + """
+            public sealed class Cleaner(QdrantClient client)
+            {
+                public async Task DeleteAsync(ulong[] ids, CancellationToken cancellationToken)
+                {
+                    await {|#0:Task.WhenAll|}(ids.Select(async id =>
+                    {
+                        await client.DeleteAsync("documents", id);
+                    }));
+                }
+            }
+            """, Prelude + """
+            public sealed class Cleaner(QdrantClient client)
+            {
+                public async Task DeleteAsync(ulong[] ids, CancellationToken cancellationToken)
+                {
+                    await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, ct) =>
+                    {
+                        await client.DeleteAsync("documents", id);
+                    });
+                }
+            }
+            """,
+            Expected(0, "Task.WhenAll", "ids"));
+
+    [Fact]
     public Task Results_used_get_a_semaphore_guard_around_the_work() =>
         VerifyFixPT0003.CodeFixAsync(Prelude + """
             public sealed class MultiQuerySearch(QdrantClient client)

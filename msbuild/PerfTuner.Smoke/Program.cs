@@ -18,6 +18,15 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
+// CI systems stop a job with SIGTERM: treat it like Ctrl+C so a collection on a real Qdrant is still removed.
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    if (cancel.IsCancellationRequested) return;
+    context.Cancel = true;
+    output.Progress("cancel", "SIGTERM: stopping and cleaning up");
+    cancel.Cancel();
+});
+
 try
 {
     if (SmokeCommandLine.IsHelp(args))

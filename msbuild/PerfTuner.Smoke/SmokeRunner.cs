@@ -142,6 +142,7 @@ public sealed class SmokeRunner(SmokeOptions options, SmokeOutput output)
         }
         Mark("cleanup", phase);
 
+        WarnIfBusy(baseline is null || options.UpdateBaseline);
         ReportVerdicts();
         CheckBudgets();
         ConsoleTable.Write(Record, output);
@@ -163,6 +164,38 @@ public sealed class SmokeRunner(SmokeOptions options, SmokeOutput output)
             output.Warning(DiagnosticCodes.DifferentWorkload, $"baseline was recorded for a different workload ({string.Join(", ", workload)}); the comparison is shown but may not be meaningful — re-create it with --update-baseline", options.BaselinePath, 1, 1);
         if (environment.Count > 0)
             output.Warning(DiagnosticCodes.DifferentWorkload, $"baseline was recorded in a different environment ({string.Join(", ", environment)}); the comparison is shown but may not be meaningful", options.BaselinePath, 1, 1);
+    }
+
+    /// <summary>
+    /// Latencies measured on an oversubscribed machine say more about its other tenants than about the code: say
+    /// so (PT1006) rather than let such a run pass or fail silently.
+    /// </summary>
+    private void WarnIfBusy(bool recordingBaseline)
+    {
+        Record.LoadAverage = LoadAverage();
+        if (Record.LoadAverage is not { } load || load / Environment.ProcessorCount <= BusyLoadPerCore) return;
+        string what = recordingBaseline ? "the new baseline may be too slow to catch regressions" : "a pass or fail may reflect the machine's other work rather than the code";
+        output.Warning(DiagnosticCodes.DifferentWorkload,
+            $"the machine was busy during the measurement (load average {load:F1} on {Environment.ProcessorCount} cores); {what}",
+            options.BaselinePath, 1, 1);
+    }
+
+    /// <summary>Runnable threads per core above which latencies mostly measure waiting for a CPU.</summary>
+    public const double BusyLoadPerCore = 2.0;
+
+    /// <summary>The 1-minute load average on Linux; null elsewhere.</summary>
+    public static double? LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg")
+                ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture)
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
     }
 
     private void ReportVerdicts()

@@ -87,20 +87,6 @@ public static class GateQualityCommand
         (o.Ratio is { } r ? $"p95 ratio {r:F3}, {(o.PValue is { } p ? SmokeRunner.FormatP(p) : "-")}, verdict {o.Verdict}, {o.WallSeconds:F1} s" : $"no comparison, {o.WallSeconds:F1} s")
         + (o.LoadAverage is { } load ? $", load average {load:F1}" : "");
 
-    /// <summary>The 1-minute load average (Linux): how busy the machine was, which the latencies depend on.</summary>
-    private static double? LoadAverage()
-    {
-        try
-        {
-            string text = File.ReadAllText("/proc/loadavg");
-            return double.Parse(text.Split(' ')[0], CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
-        {
-            return null;
-        }
-    }
-
     private static string Summary(int runs, double factor, IReadOnlyList<string> pass, List<RunOutcome> aa, List<RunOutcome> slow,
         int falseAlarms, int detections, bool met, TimeSpan elapsed)
     {
@@ -171,6 +157,6 @@ public static class GateQualityCommand
                 if (b.TryGetProperty("pValue", out var pv)) p = pv.GetDouble();
             }
         }
-        return new RunOutcome(kind, index, process.ExitCode, ratio, p, verdict, clock.Elapsed.TotalSeconds, LoadAverage());
+        return new RunOutcome(kind, index, process.ExitCode, ratio, p, verdict, clock.Elapsed.TotalSeconds, SmokeRunner.LoadAverage());
     }
 }

@@ -80,6 +80,7 @@ public static class ReportWriter
                 w.WriteString("endpoint", env.Endpoint);
                 w.WriteEndObject();
             }
+            if (r.LoadAverage is { } load) w.WriteNumber("loadAverage1m", load);
             if (r.Upsert is { } u)
             {
                 w.WriteStartObject("upsert");

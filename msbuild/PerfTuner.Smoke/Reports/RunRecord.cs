@@ -20,6 +20,8 @@ public sealed class RunRecord
     public EnvironmentInfo? Environment { get; set; }
     public EnvironmentInfo? BaselineEnvironment { get; set; }
     public UpsertStats? Upsert { get; set; }
+    /// <summary>1-minute load average after the measurement (Linux), for judging how quiet the machine was.</summary>
+    public double? LoadAverage { get; set; }
     public List<Comparison> Comparisons { get; } = new();
     public List<BaselineBenchmark> NotMeasured { get; } = new();
     public List<(string Phase, double Seconds)> Phases { get; } = new();

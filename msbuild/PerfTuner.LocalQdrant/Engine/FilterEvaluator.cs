@@ -31,17 +31,20 @@ internal static class FilterEvaluator
             return true;
         }
 
-        foreach (var condition in filter.Must)
+        // Indexed loops: RepeatedField's enumerator is a heap object, and this runs once per point in a scan.
+        var must = filter.Must;
+        for (var i = 0; i < must.Count; i++)
         {
-            if (!Matches(condition, id, payload, hasVector))
+            if (!Matches(must[i], id, payload, hasVector))
             {
                 return false;
             }
         }
 
-        foreach (var condition in filter.MustNot)
+        var mustNot = filter.MustNot;
+        for (var i = 0; i < mustNot.Count; i++)
         {
-            if (Matches(condition, id, payload, hasVector))
+            if (Matches(mustNot[i], id, payload, hasVector))
             {
                 return false;
             }
@@ -50,13 +53,10 @@ internal static class FilterEvaluator
         if (filter.Should.Count > 0)
         {
             var any = false;
-            foreach (var condition in filter.Should)
+            var should = filter.Should;
+            for (var i = 0; i < should.Count && !any; i++)
             {
-                if (Matches(condition, id, payload, hasVector))
-                {
-                    any = true;
-                    break;
-                }
+                any = Matches(should[i], id, payload, hasVector);
             }
 
             if (!any)

@@ -13,9 +13,24 @@ public class EndToEndTests
     public async Task Embedded_first_run_creates_the_baseline_passes_and_writes_every_report()
     {
         using var h = new SmokeHarness();
-        var (exit, output, runner) = await h.RunAsync(SmokeHarness.Fast);
+        string stepSummary = Path.Combine(h.Directory, "step-summary.md");
+        File.WriteAllText(stepSummary, "# earlier step\n");
+        Environment.SetEnvironmentVariable("GITHUB_STEP_SUMMARY", stepSummary);
+        (int exit, string output, SmokeRunner runner) result;
+        try
+        {
+            result = await h.RunAsync(SmokeHarness.Fast);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GITHUB_STEP_SUMMARY", null);
+        }
+        var (exit, output, runner) = result;
 
         Assert.True(exit == 0, output);
+        string summary = File.ReadAllText(stepSummary);
+        Assert.StartsWith("# earlier step\n", summary); // appended, not overwritten
+        Assert.Contains("PerfTuner perf smoke: pass", summary);
         Assert.Contains($"{h.BaselinePath}(1,1): message PT1007: baseline created", output);
         foreach (string phase in new[] { "[smoke] connect:", "[smoke] load:", "[smoke] warmup:", "[smoke] measure: search 40/40", "[smoke] qps:", "[smoke] recall:", "[smoke] compare:" })
             Assert.Contains(phase, output);
@@ -82,6 +97,17 @@ public class EndToEndTests
         var c = Assert.Single(runner.Record.Comparisons);
         Assert.NotNull(c.Ratio);
         Assert.Contains("baseline p95", output);
+    }
+
+    [Fact]
+    public async Task Update_baseline_replaces_an_invalid_baseline()
+    {
+        using var h = new SmokeHarness();
+        File.WriteAllText(h.BaselinePath, "{ not json");
+        var (exit, output, _) = await h.RunAsync(SmokeHarness.Fast.Append("--update-baseline"));
+        Assert.True(exit == 0, output);
+        Assert.Contains($"{h.BaselinePath}(1,1): message PT1007: baseline updated", output);
+        Assert.Equal("search", BaselineFile.Read(h.BaselinePath).Benchmarks[0].Name);
     }
 
     [Fact]

@@ -13,6 +13,12 @@ public sealed class PerfSmokeTargetTests(PackedPackageFixture package)
         "-p:PerfTunerWarmup=5", "-p:PerfTunerQpsSeconds=0.5", "-p:PerfTunerRecallQueries=10",
     };
 
+    /// <summary>
+    /// For tests about when the smoke runs, not about its verdict: a tolerance so wide that a busy agent (other test
+    /// projects build and run beside this suite) cannot turn a rerun into a regression.
+    /// </summary>
+    private static readonly string[] SmallLenient = Small.Append("-p:PerfTunerTolerance=1000").ToArray();
+
     private const string Ran = "PerfTuner: running the perf smoke";
     private const string Passed = "PerfTuner: perf smoke passed";
     private const string UpToDate = "PerfTuner: perf smoke up to date";
@@ -35,9 +41,10 @@ public sealed class PerfSmokeTargetTests(PackedPackageFixture package)
     }
 
     /// <summary>
-    /// The plumbing from an injected regression to a failed build. The injected delay is deliberately large (20 ms per
-    /// request): this test must not flake on a loaded 2-core agent, and the gate's sensitivity to small regressions
-    /// (latency factor 1.25) is measured by the runner's gate-quality benchmark, not here.
+    /// The plumbing from an injected regression to a failed build. The injected delay is deliberately large (200 ms per
+    /// request, against searches of a few ms): on a loaded 2-core agent p95 swings by tens of ms, and this test must
+    /// not flake. The gate's sensitivity to small regressions (latency factor 1.25) is measured by the runner's
+    /// gate-quality benchmark, not here.
     /// </summary>
     [Fact]
     public async Task Injected_latency_regression_fails_the_build_with_PT1001()
@@ -46,7 +53,7 @@ public sealed class PerfSmokeTargetTests(PackedPackageFixture package)
         CliResult baseline = await package.BuildAsync(project, Small);
         Assert.True(baseline.ExitCode == 0, baseline.ToString());
 
-        CliResult slower = await package.BuildAsync(project, Small.Append("-p:PerfTunerLocalQdrantArgs=--latency-ms 20").ToArray());
+        CliResult slower = await package.BuildAsync(project, Small.Append("-p:PerfTunerLocalQdrantArgs=--latency-ms 200").ToArray());
 
         Assert.True(slower.ExitCode != 0, slower.ToString());
         Assert.True(slower.Diagnostics.Any(d => d.Code == "PT1001" && d.Severity == "error" && d.File.EndsWith("perf-baseline.json", StringComparison.Ordinal)), slower.ToString());
@@ -107,21 +114,22 @@ public sealed class PerfSmokeTargetTests(PackedPackageFixture package)
     {
         string project = TestProjects.Library(package, "Incremental");
 
-        CliResult first = await package.BuildAsync(project, Small);
+        CliResult first = await package.BuildAsync(project, SmallLenient);
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.True(first.Count(Ran) == 1, $"expected 1 × \"{Ran}\"; " + first);
 
-        CliResult second = await package.BuildAsync(project, Small);
+        CliResult second = await package.BuildAsync(project, SmallLenient);
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.True(second.Count(Ran) == 0, $"expected 0 × \"{Ran}\"; " + second);
         Assert.True(second.Count(UpToDate) == 1, $"expected 1 × \"{UpToDate}\"; " + second);
 
-        CliResult forced = await package.BuildAsync(project, Small.Append("-p:PerfTunerForce=true").ToArray());
+        CliResult forced = await package.BuildAsync(project, SmallLenient.Append("-p:PerfTunerForce=true").ToArray());
         Assert.True(forced.ExitCode == 0, forced.ToString());
         Assert.True(forced.Count(Ran) == 1, $"expected 1 × \"{Ran}\"; " + forced);
 
         // A changed setting is a different measurement: it reruns (and warns that the baseline's workload differs).
-        CliResult changed = await package.BuildAsync(project, Small.Append("-p:PerfTunerLimit=5").ToArray());
+        CliResult changed = await package.BuildAsync(project, SmallLenient.Append("-p:PerfTunerLimit=5").ToArray());
+        Assert.True(changed.ExitCode == 0, changed.ToString());
         Assert.True(changed.Count(Ran) == 1, $"expected 1 × \"{Ran}\"; " + changed);
     }
 

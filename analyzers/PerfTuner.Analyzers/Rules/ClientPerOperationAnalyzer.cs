@@ -36,18 +36,26 @@ namespace PerfTuner.Analyzers.Rules
         private static void OnCompilationStart(CompilationStartAnalysisContext context)
         {
             var known = ClientPerOperationTypes.Create(context.Compilation);
-            if (known.IsEmpty && !AnyTreeConfiguresClientTypes(context.Compilation, context.Options))
+            var anyConfigured = AnyTreeConfiguresClientTypes(context.Compilation, context.Options);
+            if (known.IsEmpty && !anyConfigured)
             {
                 return; // nothing this rule knows about is referenced: pay nothing
             }
 
-            // Extra client types configured per file; resolved once per distinct option value.
-            var configured = new ConcurrentDictionary<string, ImmutableHashSet<INamedTypeSymbol>>(System.StringComparer.Ordinal);
-            var compilation = context.Compilation;
-
-            context.RegisterOperationAction(
-                c => AnalyzeObjectCreation(c, known, ConfiguredTypes(c.Options, c.Operation.Syntax.SyntaxTree, compilation, configured)),
-                OperationKind.ObjectCreation);
+            if (!anyConfigured)
+            {
+                // The common case: no file sets client_types, so no option lookup per object creation.
+                context.RegisterOperationAction(c => AnalyzeObjectCreation(c, known, ImmutableHashSet<INamedTypeSymbol>.Empty), OperationKind.ObjectCreation);
+            }
+            else
+            {
+                // Extra client types configured per file; resolved once per distinct option value.
+                var configured = new ConcurrentDictionary<string, ImmutableHashSet<INamedTypeSymbol>>(System.StringComparer.Ordinal);
+                var compilation = context.Compilation;
+                context.RegisterOperationAction(
+                    c => AnalyzeObjectCreation(c, known, ConfiguredTypes(c.Options, c.Operation.Syntax.SyntaxTree, compilation, configured)),
+                    OperationKind.ObjectCreation);
+            }
 
             if (known.GrpcChannel != null)
             {

@@ -19,7 +19,9 @@ namespace PerfTuner.Benchmarks.Analyzers;
 [Config(typeof(AnalyzerCostConfig))]
 public class AnalyzerCostBenchmarks
 {
-    public static IEnumerable<string> Analyzers() => AnalyzerCatalog.Names(includeSdkSample: true);
+    /// <summary>PERFTUNER_ANALYZER_COST_QUICK=1: only the empty baseline and all PerfTuner rules (the telemetry run gives per-rule figures).</summary>
+    public static IEnumerable<string> Analyzers() =>
+        AnalyzerCostConfig.Quick ? new[] { AnalyzerCatalog.Empty, AnalyzerCatalog.AllPerfTuner } : AnalyzerCatalog.Names(includeSdkSample: true);
 
     [ParamsSource(nameof(Analyzers))]
     public string Analyzer { get; set; } = AnalyzerCatalog.Empty;
@@ -61,7 +63,9 @@ public class AnalyzerCostWithoutQdrantBenchmarks
 [Config(typeof(AnalyzerCostConfig))]
 public class CorpusCompileBenchmarks
 {
-    [Params(true, false)]
+    public static IEnumerable<bool> Corpora() => AnalyzerCostConfig.Quick ? new[] { true } : new[] { true, false };
+
+    [ParamsSource(nameof(Corpora))]
     public bool WithQdrant { get; set; }
 
     private CSharpCompilation _compilation = null!;
@@ -95,6 +99,9 @@ public class CorpusCompileBenchmarks
 /// </summary>
 public sealed class AnalyzerCostConfig : ManualConfig
 {
+    /// <summary>PERFTUNER_ANALYZER_COST_QUICK=1 trims the case list for a loaded machine (documented with the results).</summary>
+    internal static bool Quick => Environment.GetEnvironmentVariable("PERFTUNER_ANALYZER_COST_QUICK") == "1";
+
     public AnalyzerCostConfig()
     {
         var iterations = int.TryParse(Environment.GetEnvironmentVariable("PERFTUNER_ANALYZER_COST_ITERATIONS"), out var n) && n > 0 ? n : 5;

@@ -23,6 +23,7 @@ internal static class TestReferences
             typeof(Google.Protobuf.IMessage),                                      // Google.Protobuf
             typeof(Grpc.Core.CallInvoker),                                         // Grpc.Core.Api
             typeof(Grpc.Net.Client.GrpcChannel),                                   // Grpc.Net.Client
+            typeof(Microsoft.Extensions.Logging.ILoggerFactory),                   // Logging.Abstractions (QdrantClient constructors bind to it)
             typeof(Microsoft.Extensions.Caching.Memory.MemoryCache),               // Caching.Memory
             typeof(Microsoft.Extensions.Caching.Memory.IMemoryCache),              // Caching.Abstractions
             typeof(Microsoft.Extensions.Options.IOptions<>),                       // Options

@@ -61,10 +61,23 @@ namespace PerfTuner.Analyzers.Rules
             var known = new KnownTypes(context.Compilation, semaphoreSlim);
             var typesByOption = new ConcurrentDictionary<string, ImmutableHashSet<INamedTypeSymbol>>(StringComparer.Ordinal);
 
+            // Options and source text per tree, read once instead of once per type and per operation block.
+            var trees = new ConcurrentDictionary<SyntaxTree, TreeInfo>();
+            Func<SyntaxTree, TreeInfo> treeInfo = tree => trees.GetOrAdd(tree, t => new TreeInfo(
+                t.GetText().ToString(),
+                SemaphoreTypes(context.Options, t, known, typesByOption),
+                RuleOptions.GetBool(context.Options, t, DiagnosticIds.SemaphoreMisuse, PerItemOption, defaultValue: true)));
+
             context.RegisterSymbolStartAction(
                 typeStart =>
                 {
-                    var state = new TypeState((INamedTypeSymbol)typeStart.Symbol);
+                    var type = (INamedTypeSymbol)typeStart.Symbol;
+                    var state = new TypeState(type);
+                    if (!TypeMayUseSemaphores(type, state, treeInfo, typeStart.CancellationToken))
+                    {
+                        return; // the common case: no block of this type could pass MayUseSemaphores, so register nothing
+                    }
+
                     typeStart.RegisterOperationBlockAction(block =>
                     {
                         var tree = block.OperationBlocks.IsEmpty ? null : block.OperationBlocks[0].Syntax.SyntaxTree;
@@ -73,18 +86,96 @@ namespace PerfTuner.Analyzers.Rules
                             return;
                         }
 
-                        var semaphoreTypes = SemaphoreTypes(block.Options, tree, known, typesByOption);
-                        if (!MayUseSemaphores(block, state.InterestingNames(semaphoreTypes), semaphoreTypes))
+                        var info = treeInfo(tree);
+                        var semaphoreTypes = info.SemaphoreTypes;
+                        if (!MayUseSemaphores(block, treeInfo, state.InterestingNames(semaphoreTypes), semaphoreTypes))
                         {
-                            return; // cheap syntax check first: most bodies never touch a semaphore
+                            return; // cheap text and syntax check first: most bodies never touch a semaphore
                         }
 
-                        var perItem = RuleOptions.GetBool(block.Options, tree, DiagnosticIds.SemaphoreMisuse, PerItemOption, defaultValue: true);
-                        new BlockAnalysis(block, state, known, semaphoreTypes, perItem).Run();
+                        new BlockAnalysis(block, state, known, semaphoreTypes, info.PerItem).Run();
                     });
                     typeStart.RegisterSymbolEndAction(state.ReportFieldWaits);
                 },
                 SymbolKind.NamedType);
+        }
+
+        /// <summary>Per-tree facts the rule needs for every block of that tree.</summary>
+        private sealed class TreeInfo
+        {
+            internal TreeInfo(string text, ImmutableHashSet<INamedTypeSymbol> semaphoreTypes, bool perItem)
+            {
+                Text = text;
+                SemaphoreTypes = semaphoreTypes;
+                PerItem = perItem;
+            }
+
+            internal string Text { get; }
+
+            internal ImmutableHashSet<INamedTypeSymbol> SemaphoreTypes { get; }
+
+            internal bool PerItem { get; }
+        }
+
+        /// <summary>
+        /// The type-level form of <see cref="MayUseSemaphores"/>: every operation block of a type lies inside one of its
+        /// declarations, so when no declaration's text contains an interesting name (nor a <c>\u</c> escape that could
+        /// spell one) and the type has no semaphore field, no block can pass the block check either.
+        /// </summary>
+        private static bool TypeMayUseSemaphores(INamedTypeSymbol type, TypeState state, Func<SyntaxTree, TreeInfo> treeInfo, System.Threading.CancellationToken cancellationToken)
+        {
+            var references = type.DeclaringSyntaxReferences;
+            if (references.IsEmpty || type.IsImplicitlyDeclared)
+            {
+                return true; // e.g. the top-level statements' Program: keep the block check
+            }
+
+            foreach (var reference in references)
+            {
+                var info = treeInfo(reference.SyntaxTree);
+                foreach (var member in type.GetMembers())
+                {
+                    if (member is IFieldSymbol field && field.Type is INamedTypeSymbol fieldType && info.SemaphoreTypes.Contains(fieldType.OriginalDefinition))
+                    {
+                        return true;
+                    }
+                }
+
+                if (TextMayContain(info.Text, reference.Span, state.InterestingNames(info.SemaphoreTypes)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// False only when no identifier token inside <paramref name="span"/> can have one of <paramref name="names"/> as
+        /// its value: its text would contain the name (plain or after <c>@</c>) or a unicode escape.
+        /// </summary>
+        private static bool TextMayContain(string text, TextSpan span, ImmutableHashSet<string> names)
+        {
+            if (span.End > text.Length)
+            {
+                return true;
+            }
+
+            if (text.IndexOf("\\u", span.Start, span.Length, StringComparison.Ordinal) >= 0
+                || text.IndexOf("\\U", span.Start, span.Length, StringComparison.Ordinal) >= 0)
+            {
+                return true;
+            }
+
+            foreach (var name in names)
+            {
+                if (name.Length > 0 && text.IndexOf(name, span.Start, span.Length, StringComparison.Ordinal) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>
@@ -92,7 +183,7 @@ namespace PerfTuner.Analyzers.Rules
         /// name or one of the type's own semaphore fields. A block with none of them is skipped without walking its
         /// operations. Field initializers of semaphore fields are always analyzed (they tell signals from throttles).
         /// </summary>
-        private static bool MayUseSemaphores(OperationBlockAnalysisContext block, ImmutableHashSet<string> names, ImmutableHashSet<INamedTypeSymbol> semaphoreTypes)
+        private static bool MayUseSemaphores(OperationBlockAnalysisContext block, Func<SyntaxTree, TreeInfo> treeInfo, ImmutableHashSet<string> names, ImmutableHashSet<INamedTypeSymbol> semaphoreTypes)
         {
             var owner = block.OwningSymbol;
             if (owner is IFieldSymbol field && field.Type is INamedTypeSymbol fieldType && semaphoreTypes.Contains(fieldType.OriginalDefinition))
@@ -102,6 +193,11 @@ namespace PerfTuner.Analyzers.Rules
 
             foreach (var root in block.OperationBlocks)
             {
+                if (!TextMayContain(treeInfo(root.Syntax.SyntaxTree).Text, root.Syntax.Span, names))
+                {
+                    continue; // a substring search rules the block out without walking its tokens
+                }
+
                 foreach (var token in root.Syntax.DescendantTokens())
                 {
                     if (token.IsKind(SyntaxKind.IdentifierToken) && names.Contains(token.ValueText))

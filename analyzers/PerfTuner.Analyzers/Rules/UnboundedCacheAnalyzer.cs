@@ -146,7 +146,12 @@ namespace PerfTuner.Analyzers.Rules
             context.RegisterOperationAction(c => OnFieldReference(c, candidates), OperationKind.FieldReference);
             context.RegisterOperationAction(c => OnFieldInitializer(c, candidates), OperationKind.FieldInitializer);
             var initOnly = new CacheInitOnlyMethods();
-            context.RegisterOperationAction(c => OnCallInType(c, type, initOnly), OperationKind.Invocation, OperationKind.MethodReference);
+            if (HasPrivateOrdinaryMethod(type))
+            {
+                // CacheInitOnlyMethods only ever answers for private ordinary methods: without one there is nothing to record.
+                context.RegisterOperationAction(c => OnCallInType(c, type, initOnly), OperationKind.Invocation, OperationKind.MethodReference);
+            }
+
             context.RegisterSymbolEndAction(c => OnTypeEnd(c, candidates, initOnly));
         }
 
@@ -156,13 +161,26 @@ namespace PerfTuner.Analyzers.Rules
             switch (context.Operation)
             {
                 case IInvocationOperation invocation when IsPrivateMethodOf(invocation.TargetMethod, type):
-                    var inCallback = Ancestors(invocation).Any(a => a is IAnonymousFunctionOperation || a is ILocalFunctionOperation);
+                    var inCallback = IsInCallback(invocation);
                     initOnly.AddCall(invocation.TargetMethod.OriginalDefinition, context.ContainingSymbol, inCallback);
                     break;
                 case IMethodReferenceOperation reference when IsPrivateMethodOf(reference.Method, type):
                     initOnly.AddDelegateReference(reference.Method.OriginalDefinition);
                     break;
             }
+        }
+
+        private static bool HasPrivateOrdinaryMethod(INamedTypeSymbol type)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                if (member is IMethodSymbol method && method.DeclaredAccessibility == Accessibility.Private && method.MethodKind == MethodKind.Ordinary)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool IsPrivateMethodOf(IMethodSymbol? method, INamedTypeSymbol type) =>
@@ -209,7 +227,7 @@ namespace PerfTuner.Analyzers.Rules
                 return false;
             }
 
-            if (!field.IsStatic && !NameSaysCache(field.Name, options, tree))
+            if (!field.IsStatic && !NameSaysCache(field.Name, types, options, tree))
             {
                 return false;
             }
@@ -217,9 +235,9 @@ namespace PerfTuner.Analyzers.Rules
             return collection.TypeArguments.Length == 0 || !types.IsClosedKey(collection.TypeArguments[0], options, tree, 0);
         }
 
-        private static bool NameSaysCache(string name, AnalyzerOptions options, SyntaxTree tree)
+        private static bool NameSaysCache(string name, CompilationTypes types, AnalyzerOptions options, SyntaxTree tree)
         {
-            var words = RuleOptions.GetList(options, tree, DiagnosticIds.UnboundedCache, CacheNameWordsOption);
+            var words = types.Options(options, tree).CacheNameWords;
             foreach (var word in words.IsEmpty ? DefaultCacheNameWords : words)
             {
                 if (name.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0)
@@ -251,9 +269,12 @@ namespace PerfTuner.Analyzers.Rules
                 return;
             }
 
-            if (Ancestors(reference).Any(a => a is INameOfOperation))
+            for (var ancestor = reference.Parent; ancestor != null; ancestor = ancestor.Parent)
             {
-                return;
+                if (ancestor is INameOfOperation)
+                {
+                    return;
+                }
             }
 
             if (reference.Parent is IConditionalAccessOperation conditional && conditional.Operation == reference)
@@ -467,7 +488,7 @@ namespace PerfTuner.Analyzers.Rules
         /// <summary>Constructors (static ones for static fields) and initializers run once per instance or type.</summary>
         private static bool IsInitialization(IOperation operation, ISymbol member, bool fieldIsStatic)
         {
-            if (Ancestors(operation).Any(a => a is IAnonymousFunctionOperation || a is ILocalFunctionOperation))
+            if (IsInCallback(operation))
             {
                 return false; // a callback registered in a constructor runs later, any number of times
             }
@@ -498,6 +519,19 @@ namespace PerfTuner.Analyzers.Rules
                     {
                         return true;
                     }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsInCallback(IOperation operation)
+        {
+            for (var ancestor = operation.Parent; ancestor != null; ancestor = ancestor.Parent)
+            {
+                if (ancestor is IAnonymousFunctionOperation || ancestor is ILocalFunctionOperation)
+                {
+                    return true;
                 }
             }
 
@@ -682,6 +716,22 @@ namespace PerfTuner.Analyzers.Rules
                 "is a MemoryCache without SizeLimit, so nothing bounds how many entries it holds"));
         }
 
+        private sealed class TreeOptions
+        {
+            internal TreeOptions(ImmutableArray<string> cacheNameWords, ImmutableArray<string> collectionTypes, ImmutableArray<string> closedKeyTypes)
+            {
+                CacheNameWords = cacheNameWords;
+                CollectionTypes = collectionTypes;
+                ClosedKeyTypes = closedKeyTypes;
+            }
+
+            internal ImmutableArray<string> CacheNameWords { get; }
+
+            internal ImmutableArray<string> CollectionTypes { get; }
+
+            internal ImmutableArray<string> ClosedKeyTypes { get; }
+        }
+
         /// <summary>Well-known types resolved once per compilation, plus the option-named ones resolved on demand.</summary>
         private sealed class CompilationTypes
         {
@@ -690,6 +740,7 @@ namespace PerfTuner.Analyzers.Rules
             private readonly INamedTypeSymbol _type;
             private readonly ImmutableArray<INamedTypeSymbol> _reflection;
             private readonly ConcurrentDictionary<string, INamedTypeSymbol?> _byName = new ConcurrentDictionary<string, INamedTypeSymbol?>(StringComparer.Ordinal);
+            private readonly ConcurrentDictionary<SyntaxTree, TreeOptions> _options = new ConcurrentDictionary<SyntaxTree, TreeOptions>();
 
             private CompilationTypes(Compilation compilation, ImmutableHashSet<INamedTypeSymbol> collections, INamedTypeSymbol type, ImmutableArray<INamedTypeSymbol> reflection)
             {
@@ -723,7 +774,7 @@ namespace PerfTuner.Analyzers.Rules
                     return true;
                 }
 
-                foreach (var name in RuleOptions.GetList(options, tree, DiagnosticIds.UnboundedCache, CollectionTypesOption))
+                foreach (var name in Options(options, tree).CollectionTypes)
                 {
                     if (SymbolEqualityComparer.Default.Equals(ByName(name), definition))
                     {
@@ -777,7 +828,7 @@ namespace PerfTuner.Analyzers.Rules
                     return true;
                 }
 
-                foreach (var name in RuleOptions.GetList(options, tree, DiagnosticIds.UnboundedCache, ClosedKeyTypesOption))
+                foreach (var name in Options(options, tree).ClosedKeyTypes)
                 {
                     if (SymbolEqualityComparer.Default.Equals(ByName(name), key.OriginalDefinition))
                     {
@@ -800,6 +851,13 @@ namespace PerfTuner.Analyzers.Rules
 
                 return false;
             }
+
+            /// <summary>The rule's list options for one tree, read once per tree instead of once per field.</summary>
+            internal TreeOptions Options(AnalyzerOptions options, SyntaxTree tree) =>
+                _options.GetOrAdd(tree, t => new TreeOptions(
+                    RuleOptions.GetList(options, t, DiagnosticIds.UnboundedCache, CacheNameWordsOption),
+                    RuleOptions.GetList(options, t, DiagnosticIds.UnboundedCache, CollectionTypesOption),
+                    RuleOptions.GetList(options, t, DiagnosticIds.UnboundedCache, ClosedKeyTypesOption)));
 
             private INamedTypeSymbol? ByName(string metadataName) =>
                 _byName.GetOrAdd(metadataName, n => _compilation.GetTypeByMetadataName(n));

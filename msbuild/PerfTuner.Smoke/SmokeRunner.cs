@@ -273,7 +273,7 @@ public sealed class SmokeRunner(SmokeOptions options, SmokeOutput output)
         output.Report(new SmokeDiagnostic(DiagnosticCodes.BaselineWritten, onCi ? Severity.Warning : Severity.Message, text, options.BaselinePath, 1, 1));
     }
 
-    private static bool IsCi() =>
+    internal static bool IsCi() =>
         new[] { "CI", "TF_BUILD", "GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL", "TEAMCITY_VERSION", "BUILDKITE" }
             .Any(v => Environment.GetEnvironmentVariable(v) is { Length: > 0 } value && !value.Equals("false", StringComparison.OrdinalIgnoreCase));
 

@@ -145,6 +145,57 @@ public static class AnalyzerCatalog
         return _sdkAll;
     }
 
+    private static IReadOnlyList<DiagnosticAnalyzer>? _sdkRunByBuild;
+
+    /// <summary>
+    /// The SDK CA analyzers a command-line build actually executes. csc (CommonCompiler) attaches its analyzer driver
+    /// with a severity filter — Hidden always, Info unless an /errorlog is written — and the driver skips every
+    /// analyzer whose rules are all filtered or disabled. So a default <c>dotnet build</c> runs only the analyzers
+    /// with at least one rule at Warning or Error after the SDK's analysis-level globalconfig
+    /// (<see cref="SdkGlobalConfigSeverities"/>); the CA rules that are enabled by default as suggestions (Info) do not run.
+    /// </summary>
+    public static IReadOnlyList<DiagnosticAnalyzer> SdkRunByBuild()
+    {
+        if (_sdkRunByBuild != null)
+        {
+            return _sdkRunByBuild;
+        }
+
+        var severities = SdkGlobalConfigSeverities();
+        _sdkRunByBuild = SdkEnabledByDefault()
+            .Where(analyzer => analyzer.SupportedDiagnostics.Any(d => EffectiveSeverity(d, severities) is ReportDiagnostic.Warn or ReportDiagnostic.Error))
+            .ToArray();
+        return _sdkRunByBuild;
+    }
+
+    /// <summary>
+    /// The rule severities of the SDK's default analysis level (<c>analysislevel_&lt;major&gt;_default.globalconfig</c>
+    /// next to the NetAnalyzers, passed to csc by every build of a net&lt;major&gt;.0 project); empty when absent.
+    /// </summary>
+    public static ImmutableDictionary<string, ReportDiagnostic> SdkGlobalConfigSeverities()
+    {
+        var directory = Environment.GetEnvironmentVariable("PERFTUNER_NETANALYZERS_DIR") ?? FindSdkAnalyzersDirectory();
+        var path = Path.Combine(directory, "build", "config", $"analysislevel_{Environment.Version.Major}_default.globalconfig");
+        if (!File.Exists(path))
+        {
+            return ImmutableDictionary<string, ReportDiagnostic>.Empty;
+        }
+
+        var config = AnalyzerConfig.Parse(Microsoft.CodeAnalysis.Text.SourceText.From(File.ReadAllText(path)), path);
+        return AnalyzerConfigSet.Create(new[] { config }).GlobalConfigOptions.TreeOptions;
+    }
+
+    private static ReportDiagnostic EffectiveSeverity(DiagnosticDescriptor descriptor, ImmutableDictionary<string, ReportDiagnostic> configured) =>
+        configured.TryGetValue(descriptor.Id, out var severity) && severity != ReportDiagnostic.Default ? severity
+        : !descriptor.IsEnabledByDefault ? ReportDiagnostic.Suppress
+        : descriptor.DefaultSeverity switch
+        {
+            DiagnosticSeverity.Error => ReportDiagnostic.Error,
+            DiagnosticSeverity.Warning => ReportDiagnostic.Warn,
+            DiagnosticSeverity.Info => ReportDiagnostic.Info,
+            _ => ReportDiagnostic.Hidden,
+        };
+
     private static string FindSdkAnalyzersDirectory()
     {
         // <dotnet>/shared/Microsoft.NETCore.App/<v>/System.Private.CoreLib.dll → <dotnet>/sdk/<v>/Sdks/Microsoft.NET.Sdk/analyzers

@@ -31,18 +31,14 @@ public sealed class AnalyzerCorpus
     /// <param name="withQdrant">false: the same kind of code without Qdrant.Client/Grpc referenced at all.</param>
     public static AnalyzerCorpus Create(bool withQdrant)
     {
-        var trees = new List<SyntaxTree>();
-        var lines = 0;
         var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp12);
-        for (var i = 0; lines < MinimumLines; i++)
-        {
-            var text = ServiceFile(i, withQdrant);
-            lines += CountLines(text);
-            trees.Add(CSharpSyntaxTree.ParseText(text, parseOptions, path: $"/corpus/Service{i}.cs", encoding: Encoding.UTF8));
-        }
+        var sources = Sources(withQdrant);
+        var trees = sources
+            .Select(source => CSharpSyntaxTree.ParseText(source.Text, parseOptions, path: "/corpus/" + source.FileName, encoding: Encoding.UTF8))
+            .ToList();
 
         var compilation = CSharpCompilation.Create(
-            withQdrant ? "Corpus.WithQdrant" : "Corpus.WithoutQdrant",
+            AssemblyName(withQdrant),
             trees,
             References(withQdrant),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: true));
@@ -53,7 +49,24 @@ public sealed class AnalyzerCorpus
             throw new InvalidOperationException("corpus does not compile:\n" + string.Join("\n", errors.Select(e => e.ToString())));
         }
 
-        return new AnalyzerCorpus(compilation, lines, trees.Count);
+        return new AnalyzerCorpus(compilation, sources.Sum(s => CountLines(s.Text)), trees.Count);
+    }
+
+    public static string AssemblyName(bool withQdrant) => withQdrant ? "Corpus.WithQdrant" : "Corpus.WithoutQdrant";
+
+    /// <summary>The corpus files ("Service0.cs", text), generated until the line count reaches <see cref="MinimumLines"/>.</summary>
+    public static IReadOnlyList<(string FileName, string Text)> Sources(bool withQdrant)
+    {
+        var sources = new List<(string, string)>();
+        var lines = 0;
+        for (var i = 0; lines < MinimumLines; i++)
+        {
+            var text = ServiceFile(i, withQdrant);
+            lines += CountLines(text);
+            sources.Add(($"Service{i}.cs", text));
+        }
+
+        return sources;
     }
 
     private static int CountLines(string text)
@@ -87,6 +100,16 @@ public sealed class AnalyzerCorpus
             : ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
                 .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll");
 
+        return framework
+            .Concat(LibraryAssemblies(withQdrant))
+            .Distinct(StringComparer.Ordinal)
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .ToImmutableArray();
+    }
+
+    /// <summary>The non-framework assemblies the corpus compiles against (the exact files this process loaded).</summary>
+    public static IReadOnlyList<string> LibraryAssemblies(bool withQdrant)
+    {
         var libraries = new List<Type>
         {
             typeof(Microsoft.Extensions.Caching.Memory.MemoryCache),
@@ -103,11 +126,7 @@ public sealed class AnalyzerCorpus
             libraries.Add(typeof(Grpc.Net.Client.GrpcChannel));
         }
 
-        return framework
-            .Concat(libraries.Select(t => t.Assembly.Location))
-            .Distinct(StringComparer.Ordinal)
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
-            .ToImmutableArray();
+        return libraries.Select(t => t.Assembly.Location).Distinct(StringComparer.Ordinal).ToArray();
     }
 
     /// <summary>One service file (~300 lines); the i-th file varies names and a few shapes so files are not identical.</summary>

@@ -114,6 +114,7 @@ public sealed class AnalyzerCostConfig : ManualConfig
             .WithToolchain(new InProcessEmitToolchain(TimeSpan.FromHours(2), logOutput: true))
             .WithId("AnalyzerCost"));
         AddColumn(BenchmarkDotNet.Columns.StatisticColumn.Median, new CpuTimeColumn());
+        AddColumn(new AddedCostColumn(cpu: true, percent: false), new AddedCostColumn(cpu: true, percent: true), new AddedCostColumn(cpu: false, percent: true));
         WithOptions(ConfigOptions.DisableOptimizationsValidator);
     }
 }

@@ -92,6 +92,11 @@ public sealed class CpuTimeColumn : IColumn
             return "telemetry";
         }
 
+        if (type == typeof(BuildCostBenchmarks))
+        {
+            return BuildCostKeys.For(benchmarkCase.Descriptor.WorkloadMethod.Name);
+        }
+
         if (type == typeof(CorpusCompileBenchmarks))
         {
             return CpuTime.CompileKey(benchmarkCase.Descriptor.WorkloadMethod.Name, (bool)benchmarkCase.Parameters["WithQdrant"]);

@@ -283,7 +283,8 @@ internal sealed class VectorCollection : IDisposable
         var probe = query.Filter is null ? null : new SlotProbe(this);
         for (var chunkStart = from; chunkStart < to; chunkStart += VectorSpace.ChunkPoints)
         {
-            var (vectors, present) = space.Chunk(chunkStart / VectorSpace.ChunkPoints);
+            var (chunk, present) = space.Chunk(chunkStart / VectorSpace.ChunkPoints);
+            var vectors = chunk.Span;
             var end = Math.Min(VectorSpace.ChunkPoints, to - chunkStart);
             for (var offset = 0; offset < end; offset++)
             {
@@ -298,7 +299,7 @@ internal sealed class VectorCollection : IDisposable
                     continue;
                 }
 
-                var score = space.Score(vectors.AsSpan(offset * dimensions, dimensions), query.Vector, scratch);
+                var score = space.Score(vectors.Slice(offset * dimensions, dimensions), query.Vector, scratch);
                 var goodness = higherIsBetter ? score : -score;
                 if (floor is { } f && !(goodness > f))
                 {

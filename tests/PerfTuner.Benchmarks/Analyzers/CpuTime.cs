@@ -92,6 +92,11 @@ public sealed class CpuTimeColumn : IColumn
             return "telemetry";
         }
 
+        if (type == typeof(BuildCostInterleavedBenchmarks))
+        {
+            return BuildCostKeys.Interleaved;
+        }
+
         if (type == typeof(BuildCostBenchmarks))
         {
             return BuildCostKeys.For(benchmarkCase.Descriptor.WorkloadMethod.Name);

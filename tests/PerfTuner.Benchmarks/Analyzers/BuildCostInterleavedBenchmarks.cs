@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Globalization;
+using BenchmarkDotNet.Attributes;
+
+namespace PerfTuner.Benchmarks.Analyzers;
+
+/// <summary>
+/// The six arms of <see cref="BuildCostBenchmarks"/>, interleaved: one operation is one round that runs every arm
+/// once (the order rotating from round to round), so the arms of a round share the same machine load and the budget
+/// ratios are computed per round, then the median taken. BenchmarkDotNet runs each case of BuildCostBenchmarks one
+/// after another, so on a shared machine whose load drifts by minutes its case-to-case ratios drift too; this variant
+/// is for such a machine. The per-arm table and the budget figures are printed at the end (first round, which pays
+/// the JIT, discarded when there are three or more).
+/// </summary>
+[Config(typeof(AnalyzerCostConfig))]
+public class BuildCostInterleavedBenchmarks
+{
+    private readonly BuildCostBenchmarks _arms = new();
+    private readonly List<Dictionary<string, (double WallMs, double CpuMs)>> _rounds = new();
+
+    [GlobalSetup]
+    public void Setup() => _arms.Setup();
+
+    [Benchmark(Description = "One round: all six build-cost arms, interleaved")]
+    public async Task<long> Round()
+    {
+        using var _ = CpuTime.Measure(BuildCostKeys.Interleaved);
+        var arms = _arms.Arms();
+        var shift = _rounds.Count % arms.Count;
+        var round = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
+        long total = 0;
+        foreach (var (arm, run) in arms.Skip(shift).Concat(arms.Take(shift)))
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var wall = Stopwatch.StartNew();
+            total += await run().ConfigureAwait(false);
+            round[arm] = (wall.Elapsed.TotalMilliseconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+            Console.WriteLine($"// round {_rounds.Count + 1} {arm}: {round[arm].Item1:F0} ms wall, {round[arm].Item2:F0} ms CPU");
+        }
+
+        _rounds.Add(round);
+        return total;
+    }
+
+    [GlobalCleanup]
+    public void Report()
+    {
+        _arms.Cleanup();
+        var rounds = _rounds.Count >= 3 ? _rounds.Skip(1).ToList() : _rounds;
+        Console.WriteLine($"// ---- build cost, interleaved: medians of {rounds.Count} rounds (of {_rounds.Count}) ----");
+        foreach (var arm in _arms.Arms().Select(a => a.Arm))
+        {
+            Console.WriteLine($"// {arm,-20} wall {Text(Median(rounds.Select(r => r[arm].WallMs)), "N0")} ms, CPU {Text(Median(rounds.Select(r => r[arm].CpuMs)), "N0")} ms");
+        }
+
+        foreach (var cpu in new[] { true, false })
+        {
+            double V(Dictionary<string, (double WallMs, double CpuMs)> r, string arm) => cpu ? r[arm].CpuMs : r[arm].WallMs;
+            var unit = cpu ? "CPU" : "wall";
+
+            // Same definitions as AddedCostColumn, per round: added cost over the reference arm / the reference build's compile.
+            var alone = rounds.Select(r => 100 * (V(r, nameof(BuildCostBenchmarks.PerfTuner)) - V(r, nameof(BuildCostBenchmarks.NoAnalyzers))) / V(r, nameof(BuildCostBenchmarks.EmitNoAnalyzers))).ToArray();
+            var onCa = rounds.Select(r => 100 * (V(r, nameof(BuildCostBenchmarks.SdkCaAndPerfTuner)) - V(r, nameof(BuildCostBenchmarks.SdkCa)))
+                / (V(r, nameof(BuildCostBenchmarks.EmitNoAnalyzers)) + V(r, nameof(BuildCostBenchmarks.SdkCa)) - V(r, nameof(BuildCostBenchmarks.NoAnalyzers)))).ToArray();
+            var ca = rounds.Select(r => 100 * (V(r, nameof(BuildCostBenchmarks.SdkCa)) - V(r, nameof(BuildCostBenchmarks.NoAnalyzers))) / V(r, nameof(BuildCostBenchmarks.EmitNoAnalyzers))).ToArray();
+            Console.WriteLine($"// Budget 1 ({unit}), PerfTuner added to the analyzer-free compile: {Text(Median(alone), "N1")} % (rounds: {string.Join(", ", alone.Select(x => Text(x, "N1")))})");
+            Console.WriteLine($"// Budget 1 ({unit}), PerfTuner added on top of the SDK CA analyzers, % of that build's compile: {Text(Median(onCa), "N1")} % (rounds: {string.Join(", ", onCa.Select(x => Text(x, "N1")))})");
+            Console.WriteLine($"// (for scale, {unit}) SDK CA analyzers added to the analyzer-free compile: {Text(Median(ca), "N1")} %");
+        }
+    }
+
+    private static string Text(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(x => x).ToArray();
+        return sorted.Length == 0 ? double.NaN
+            : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

@@ -60,6 +60,51 @@ public sealed class PerfSmokeTargetTests(PackedPackageFixture package)
         Assert.True(slower.Count(Passed) == 0, $"expected 0 × \"{Passed}\"; " + slower);
     }
 
+    /// <summary>
+    /// Ctrl+C during the measurement: MSBuild cancels the task, the task asks the runner to stop (SIGINT), the runner
+    /// deletes its temporary collection and exits, and the build ends promptly as failed, leaving no runner behind.
+    /// Only the `dotnet build` process gets the signal, so the task's own cancellation path is what is tested.
+    /// </summary>
+    [Fact]
+    public async Task Ctrl_C_during_the_measurement_stops_the_runner_and_removes_its_collection()
+    {
+        if (OperatingSystem.IsWindows())
+            return; // SIGINT is the POSIX path; Windows falls back to MSBuild's kill
+        string project = TestProjects.Library(package, "Cancelled");
+        // 20 ms per search × 2000 samples: the measurement would take 40 s, so the signal lands in the middle of it.
+        string[] slow = Small.Concat(new[] { "-p:PerfTunerSamples=2000", "-p:PerfTunerLocalQdrantArgs=--latency-ms 20" }).ToArray();
+
+        CliResult build = await DotnetCli.RunAsync(project, PackedPackageFixture.BuildTimeout, package.Environment,
+            line => line.Contains("warmup: search", StringComparison.Ordinal),
+            new[] { "build", "-nodeReuse:false", "-tl:off" }.Concat(slow).ToArray());
+
+        Assert.True(build.Output.Contains("[test] SIGINT", StringComparison.Ordinal), "the measurement never started; " + build);
+        Assert.True(build.ExitCode != 0, build.ToString());
+        Assert.True(build.Elapsed < TimeSpan.FromMinutes(2), build.ToString());
+        Assert.Matches(@"deleted collection perftuner_smoke_\w+", build.Output);
+        Assert.True(build.Count(Passed) == 0, build.ToString());
+        Assert.False(File.Exists(Path.Combine(project, "perf-baseline.json")), "a cancelled run must not write a baseline; " + build);
+        Assert.Empty(RunnersFor(project));
+    }
+
+    /// <summary>PerfTuner.Smoke processes still running for <paramref name="project"/> (their command line names its baseline).</summary>
+    private static IEnumerable<int> RunnersFor(string project) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(d => (Pid: int.TryParse(Path.GetFileName(d), out int pid) ? pid : 0, Dir: d))
+            .Where(p => p.Pid > 0)
+            .Where(p =>
+            {
+                try
+                {
+                    string cmd = File.ReadAllText(Path.Combine(p.Dir, "cmdline")).Replace('\0', ' ');
+                    return cmd.Contains("PerfTuner.Smoke", StringComparison.Ordinal) && cmd.Contains(project, StringComparison.Ordinal);
+                }
+                catch (IOException) { return false; }
+                catch (UnauthorizedAccessException) { return false; }
+            })
+            .Select(p => p.Pid)
+            .ToArray();
+
     [Fact]
     public async Task Malformed_baseline_fails_with_PT1004_at_its_line()
     {

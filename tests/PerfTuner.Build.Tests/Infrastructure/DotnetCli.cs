@@ -45,8 +45,17 @@ public static class DotnetCli
     public static string Host =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
+    public static Task<CliResult> RunAsync(string workingDirectory, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        RunAsync(workingDirectory, timeout, environment, interruptWhen: null, args);
+
+    /// <summary>
+    /// Like <see cref="RunAsync(string, TimeSpan, IReadOnlyDictionary{string, string}?, string[])"/>, and sends the
+    /// process SIGINT (what Ctrl+C in a terminal sends) once, at the first output line <paramref name="interruptWhen"/>
+    /// accepts. Linux and macOS only.
+    /// </summary>
     public static async Task<CliResult> RunAsync(string workingDirectory, TimeSpan timeout,
-        IReadOnlyDictionary<string, string>? environment, params string[] args)
+        IReadOnlyDictionary<string, string>? environment, Func<string, bool>? interruptWhen, params string[] args)
     {
         var info = new ProcessStartInfo(Host)
         {
@@ -73,7 +82,17 @@ public static class DotnetCli
         var output = new StringBuilder();
         var stopwatch = Stopwatch.StartNew();
         using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        int interrupted = 0;
+        void Interrupt(string line)
+        {
+            if (interruptWhen is not null && interruptWhen(line) && Interlocked.Exchange(ref interrupted, 1) == 0)
+            {
+                lock (output)
+                    output.AppendLine($"[test] SIGINT to dotnet after {stopwatch.Elapsed.TotalSeconds:F1} s");
+                _ = NativeMethods.kill(process.Id, NativeMethods.SIGINT);
+            }
+        }
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) output.AppendLine(e.Data); Interrupt(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
         process.Start();
         process.StandardInput.Close();
@@ -97,4 +116,14 @@ public static class DotnetCli
         lock (output)
             return new CliResult($"dotnet {string.Join(' ', args)}", process.ExitCode, output.ToString(), stopwatch.Elapsed);
     }
+}
+
+internal static class NativeMethods
+{
+    internal const int SIGINT = 2;
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+#pragma warning disable IDE1006 // the libc name
+    internal static extern int kill(int pid, int sig);
+#pragma warning restore IDE1006
 }

@@ -35,7 +35,8 @@ public sealed class SmokeEndpoint : IAsyncDisposable
         Uri uri;
         if (options.EndpointKind == EndpointKind.Embedded)
         {
-            output.Progress("connect", "starting the embedded LocalQdrant on a free loopback port");
+            output.Progress("connect", "starting the embedded LocalQdrant on a free loopback port"
+                + (options.LocalArgs.Count > 0 ? $" with {string.Join(' ', options.LocalArgs)}" : ""));
             (uri, server) = await EmbeddedServer.StartAsync(options.LocalArgs, ct);
         }
         else

@@ -44,7 +44,7 @@ public static class GateQualityCommand
                     break;
             }
         }
-        SmokeCommandLine.Parse(pass); // validate the pass-through options before the long run starts
+        SmokeOptions settings = SmokeCommandLine.Parse(pass); // validates the pass-through options before the long run starts
         workDir = Path.GetFullPath(workDir ?? Path.Combine("perftuner", "gate-quality"));
         Directory.CreateDirectory(workDir);
         string baseline = Path.Combine(workDir, "perf-baseline.json");
@@ -57,6 +57,14 @@ public static class GateQualityCommand
             output.Error(DiagnosticCodes.Internal, $"gate-quality: the baseline run failed with exit code {first.ExitCode}; see {Path.Combine(workDir, "baseline")}");
             return ExitCodes.Error;
         }
+
+        // A factor stretches the server's handling time, which is at most the whole client-side latency: when even
+        // (F − 1) × baseline p95 is under the noise floor, no correct gate may flag the slowed runs. Say so up front.
+        double baselineP95 = Baselines.BaselineFile.Read(baseline).Benchmarks[0].P95Ms;
+        double maxShift = (factor - 1) * baselineP95;
+        output.Progress("gate-quality", $"baseline p95 {baselineP95:F3} ms: x{factor.ToString(CultureInfo.InvariantCulture)} adds at most {maxShift:F3} ms to it; noise floor {settings.NoiseFloorMs:0.###} ms, tolerance {settings.TolerancePercent:0.#}%");
+        if (maxShift <= settings.NoiseFloorMs)
+            output.Warning(DiagnosticCodes.DifferentWorkload, $"gate-quality: at this workload a x{factor.ToString(CultureInfo.InvariantCulture)} slowdown moves p95 by at most {maxShift:F3} ms, under the {settings.NoiseFloorMs:0.###} ms noise floor, so the gate is right not to flag it; use a heavier workload (e.g. --points 40000) to measure detection");
 
         var outcomes = new List<RunOutcome>();
         for (int i = 1; i <= runs; i++)
@@ -76,7 +84,7 @@ public static class GateQualityCommand
         int falseAlarms = aaRuns.Count(o => o.ExitCode != 0);
         int detections = slowRuns.Count(o => o.ExitCode == 1);
         bool met = falseAlarms == 0 && detections >= (int)Math.Ceiling(runs * 0.95);
-        string summary = Summary(runs, factor, pass, aaRuns, slowRuns, falseAlarms, detections, met, clock.Elapsed);
+        string summary = Summary(runs, factor, pass, baselineP95, aaRuns, slowRuns, falseAlarms, detections, met, clock.Elapsed);
         File.WriteAllText(Path.Combine(workDir, "gate-quality.md"), summary);
         foreach (string line in summary.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             output.Info(line);
@@ -87,7 +95,7 @@ public static class GateQualityCommand
         (o.Ratio is { } r ? $"p95 ratio {r:F3}, {(o.PValue is { } p ? SmokeRunner.FormatP(p) : "-")}, verdict {o.Verdict}, {o.WallSeconds:F1} s" : $"no comparison, {o.WallSeconds:F1} s")
         + (o.LoadAverage is { } load ? $", load average {load:F1}" : "");
 
-    private static string Summary(int runs, double factor, IReadOnlyList<string> pass, List<RunOutcome> aa, List<RunOutcome> slow,
+    private static string Summary(int runs, double factor, IReadOnlyList<string> pass, double baselineP95, List<RunOutcome> aa, List<RunOutcome> slow,
         int falseAlarms, int detections, bool met, TimeSpan elapsed)
     {
         static string Median(IEnumerable<double?> values)
@@ -97,6 +105,7 @@ public static class GateQualityCommand
         }
         var s = new StringBuilder();
         s.AppendLine($"gate quality: {runs} A/A runs, {runs} runs with --latency-factor {factor.ToString(CultureInfo.InvariantCulture)}; options: {(pass.Count == 0 ? "(defaults)" : string.Join(' ', pass))}");
+        s.AppendLine($"  baseline p95 {baselineP95.ToString("F3", CultureInfo.InvariantCulture)} ms");
         s.AppendLine($"  false alarms: {falseAlarms}/{runs} (required 0)   median p95 ratio {Median(aa.Select(o => o.Ratio))}, range {Range(aa)}");
         s.AppendLine($"  detections:   {detections}/{runs} (required ≥ {(int)Math.Ceiling(runs * 0.95)})   median p95 ratio {Median(slow.Select(o => o.Ratio))}, range {Range(slow)}");
         s.AppendLine($"  errors (exit 2): {aa.Concat(slow).Count(o => o.ExitCode == 2)}; re-measured A/A suspects not confirmed: {aa.Count(o => o.Verdict == "notconfirmed")}");

@@ -13,6 +13,7 @@ namespace PerfTuner.Benchmarks.Analyzers;
 /// Commands of the benchmark host:
 ///   --write-corpus DIR                       write the project only
 ///   --build-crosscheck DIR [--rounds N]      write it to DIR/corpus and run the cross-check (default 5 rounds)
+///   --build-crosscheck-report DIR            print the summary again from the logs of an earlier run in DIR
 /// </summary>
 public static partial class BuildCrossCheck
 {
@@ -32,7 +33,7 @@ public static partial class BuildCrossCheck
     public static bool TryRun(string[] args, out int exitCode)
     {
         exitCode = 0;
-        if (args.Length == 0 || (args[0] != "--write-corpus" && args[0] != "--build-crosscheck"))
+        if (args.Length == 0 || (args[0] != "--write-corpus" && args[0] != "--build-crosscheck" && args[0] != "--build-crosscheck-report"))
         {
             return false;
         }
@@ -42,7 +43,7 @@ public static partial class BuildCrossCheck
             || (args.Length == 4 && args[0] == "--build-crosscheck" && args[2] == "--rounds" && int.TryParse(args[3], out rounds) && rounds > 0);
         if (!valid)
         {
-            Console.Error.WriteLine("usage: --write-corpus DIR | --build-crosscheck DIR [--rounds N]");
+            Console.Error.WriteLine("usage: --write-corpus DIR | --build-crosscheck DIR [--rounds N] | --build-crosscheck-report DIR");
             exitCode = 2;
             return true;
         }
@@ -53,6 +54,10 @@ public static partial class BuildCrossCheck
             if (args[0] == "--write-corpus")
             {
                 Console.WriteLine(CorpusProject.Write(directory));
+            }
+            else if (args[0] == "--build-crosscheck-report")
+            {
+                Report(directory);
             }
             else
             {
@@ -102,6 +107,28 @@ public static partial class BuildCrossCheck
         PrintSummary(results, runSet);
     }
 
+    /// <summary>Re-reads the measured rounds' logs (DIR/logs/rN-ARM.log) of an earlier run and prints the summary.</summary>
+    private static void Report(string directory)
+    {
+        var results = new List<(int Round, Arm Arm, BuildReport Report)>();
+        var logs = Path.Combine(directory, "logs");
+        for (var round = 1; Arms.All(arm => File.Exists(Path.Combine(logs, $"r{round}-{arm.Slug}.log"))); round++)
+        {
+            foreach (var arm in Arms)
+            {
+                var path = Path.Combine(logs, $"r{round}-{arm.Slug}.log");
+                results.Add((round, arm, BuildReport.Parse(File.ReadAllLines(path), path)));
+            }
+        }
+
+        if (results.Count == 0)
+        {
+            throw new BuildFailedException($"no complete round of logs (r1-none.log ... r1-ca-pt.log) in {logs}");
+        }
+
+        PrintSummary(results, AnalyzerCatalog.SdkRunByBuild().Select(a => a.GetType().FullName!).ToHashSet(StringComparer.Ordinal));
+    }
+
     private static void PrintSummary(List<(int Round, Arm Arm, BuildReport Report)> results, HashSet<string> runSet)
     {
         BuildReport Of(int round, string arm) => results.Single(r => r.Round == round && r.Arm.Slug == arm).Report;
@@ -129,6 +156,8 @@ public static partial class BuildCrossCheck
         var allCaMedians = rounds.Select(r => Median(Of(r, "ca-pt").CaTimes(null))).ToArray();
         Console.WriteLine($"// Budget 2 (arm SDK CA + PerfTuner): median CA analyzer among the {Of(rounds[0], "ca-pt").CaTimes(runSet).Count} the build runs (a Warning/Error rule): {Median(caMedians):N1} ms;"
             + $" among all {Of(rounds[0], "ca-pt").CaTimes(null).Count} listed CA analyzers: {Median(allCaMedians):N1} ms (the report shows < 1 ms as 0)");
+        var measured = Of(rounds[0], "ca").CaAnalyzers().Where(p => p.Value > 0).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        Console.WriteLine($"// CA analyzers with time > 0 in round 1 (CA arm) but not in the run-by-build set: {Names(measured.Except(runSet))}; in the set but < 1 ms: {Names(runSet.Except(measured))}");
         foreach (var rule in results.SelectMany(r => r.Report.PerfTunerRules().Keys).Distinct().OrderBy(k => k, StringComparer.Ordinal))
         {
             var ms = rounds.Select(r => Of(r, "ca-pt").PerfTunerRules().GetValueOrDefault(rule)).ToArray();
@@ -136,6 +165,12 @@ public static partial class BuildCrossCheck
             var alone = rounds.Select(r => Of(r, "pt").PerfTunerRules().GetValueOrDefault(rule)).ToArray();
             Console.WriteLine($"// {rule,-40} {Median(ms),7:N0} ms = {Median(ratios),6:N2} x CA median (per-round ratios {string.Join(", ", ratios.Select(x => x.ToString("N1", CultureInfo.InvariantCulture)))}); PerfTuner-only arm {Median(alone):N0} ms");
         }
+    }
+
+    private static string Names(IEnumerable<string> types)
+    {
+        var names = types.Select(t => t[(t.LastIndexOf('.') + 1)..]).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+        return names.Length == 0 ? "none" : string.Join(", ", names);
     }
 
     private static BuildReport Build(string project, string artifacts, string logs, string label, Arm arm)
@@ -209,6 +244,11 @@ public static partial class BuildCrossCheck
         public Dictionary<string, double> PerfTunerRules() => _analyzers
             .Where(p => p.Value.Assembly == PerfTunerAssembly)
             .ToDictionary(p => p.Value.Ids.Replace(", ", "/", StringComparison.Ordinal) + " " + p.Key[(p.Key.LastIndexOf('.') + 1)..], p => p.Value.Ms, StringComparer.Ordinal);
+
+        /// <summary>Every CA analyzer in the report: type name → ms.</summary>
+        public Dictionary<string, double> CaAnalyzers() => _analyzers
+            .Where(p => CaAssemblies.Contains(p.Value.Assembly))
+            .ToDictionary(p => p.Key, p => p.Value.Ms, StringComparer.Ordinal);
 
         /// <summary>The CA analyzers' times; only those whose type is in <paramref name="types"/> when given.</summary>
         public List<double> CaTimes(HashSet<string>? types) => _analyzers

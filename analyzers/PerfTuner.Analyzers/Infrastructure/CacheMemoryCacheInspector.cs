@@ -11,15 +11,19 @@ namespace PerfTuner.Analyzers.Infrastructure
     /// <summary>The Microsoft.Extensions.Caching.Memory types PT0001 needs, resolved once per compilation.</summary>
     internal sealed class CacheMemoryCacheTypes
     {
-        private CacheMemoryCacheTypes(INamedTypeSymbol memoryCache, INamedTypeSymbol options, INamedTypeSymbol? entryOptions, INamedTypeSymbol? optionsFactory)
+        private CacheMemoryCacheTypes(INamedTypeSymbol memoryCache, INamedTypeSymbol options, INamedTypeSymbol? entryOptions, INamedTypeSymbol? optionsFactory, INamedTypeSymbol? memoryCacheInterface)
         {
             MemoryCache = memoryCache;
             Options = options;
             EntryOptions = entryOptions;
             OptionsFactory = optionsFactory;
+            MemoryCacheInterface = memoryCacheInterface;
         }
 
         internal INamedTypeSymbol MemoryCache { get; }
+
+        /// <summary>IMemoryCache: with MemoryCache, the field types whose uses PT0001 collects from the operation tree.</summary>
+        internal INamedTypeSymbol? MemoryCacheInterface { get; }
 
         internal INamedTypeSymbol Options { get; }
 
@@ -41,7 +45,8 @@ namespace PerfTuner.Analyzers.Infrastructure
                 memoryCache,
                 options,
                 compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.MemoryCacheEntryOptions"),
-                compilation.GetTypeByMetadataName("Microsoft.Extensions.Options.Options"));
+                compilation.GetTypeByMetadataName("Microsoft.Extensions.Options.Options"),
+                compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.IMemoryCache"));
         }
     }
 
@@ -231,17 +236,12 @@ namespace PerfTuner.Analyzers.Infrastructure
         {
             sites = ImmutableArray<(Location, string)>.Empty;
             var model = creation.SemanticModel;
-            var tree = creation.Syntax.SyntaxTree;
-            if (model is null
-                || field.DeclaredAccessibility != Accessibility.Private
-                || field.ContainingType is null
-                || field.ContainingType.DeclaringSyntaxReferences.Length != 1
-                || field.ContainingType.DeclaringSyntaxReferences[0].SyntaxTree != tree)
+            if (model is null || !CanFixField(creation, field))
             {
                 return false;
             }
 
-            var typeSyntax = field.ContainingType.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+            var typeSyntax = field.ContainingType!.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
             var builder = ImmutableArray.CreateBuilder<(Location, string)>();
             foreach (var name in typeSyntax.DescendantNodes().OfType<IdentifierNameSyntax>())
             {
@@ -261,7 +261,15 @@ namespace PerfTuner.Analyzers.Infrastructure
             return true;
         }
 
-        private static bool TryClassifyUse(IFieldReferenceOperation reference, IObjectCreationOperation creation, CacheMemoryCacheTypes types, ImmutableArray<(Location, string)>.Builder sites)
+        /// <summary>The fix edits only a private field of a type declared once, in the file of the creation.</summary>
+        internal static bool CanFixField(IObjectCreationOperation creation, IFieldSymbol field) =>
+            field.DeclaredAccessibility == Accessibility.Private
+            && field.ContainingType != null
+            && field.ContainingType.DeclaringSyntaxReferences.Length == 1
+            && field.ContainingType.DeclaringSyntaxReferences[0].SyntaxTree == creation.Syntax.SyntaxTree;
+
+        /// <summary>One use of the cache field: true when the fix understands it (an insert it can size is added to <paramref name="sites"/>).</summary>
+        internal static bool TryClassifyUse(IFieldReferenceOperation reference, IObjectCreationOperation creation, CacheMemoryCacheTypes types, ImmutableArray<(Location, string)>.Builder sites)
         {
             IOperation use = reference;
             while (use.Parent is IConversionOperation conversion)

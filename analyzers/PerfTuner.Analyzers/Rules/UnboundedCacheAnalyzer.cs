@@ -93,14 +93,28 @@ namespace PerfTuner.Analyzers.Rules
         {
             var types = CompilationTypes.Resolve(context.Compilation);
             var memoryCache = CacheMemoryCacheTypes.Resolve(context.Compilation);
-            if (types != null)
+            if (types != null || memoryCache != null)
             {
-                context.RegisterSymbolStartAction(c => OnTypeStart(c, types), SymbolKind.NamedType);
+                // One symbol-start action for both halves: the driver calls it for every type.
+                context.RegisterSymbolStartAction(
+                    c =>
+                    {
+                        if (types != null)
+                        {
+                            OnTypeStart(c, types);
+                        }
+
+                        if (memoryCache != null)
+                        {
+                            OnMemoryCacheOwnerStart(c, memoryCache);
+                        }
+                    },
+                    SymbolKind.NamedType);
             }
 
             if (memoryCache != null)
             {
-                context.RegisterOperationAction(c => AnalyzeMemoryCacheCreation(c, memoryCache), OperationKind.ObjectCreation);
+                context.RegisterOperationAction(c => AnalyzeMemoryCacheCreation(c, memoryCache, owner: null), OperationKind.ObjectCreation);
             }
         }
 
@@ -671,12 +685,46 @@ namespace PerfTuner.Analyzers.Rules
 
         // ---- MemoryCache without SizeLimit ---------------------------------------------------------------------
 
-        private static void AnalyzeMemoryCacheCreation(OperationAnalysisContext context, CacheMemoryCacheTypes types)
+        /// <summary>
+        /// A type with a private MemoryCache/IMemoryCache field analyses its own <c>new MemoryCache(...)</c>s in its
+        /// symbol scope, collecting the field's references as the driver produces them, so the fix sites are computed
+        /// at symbol end without re-binding (see <see cref="CacheMemoryCacheOwner"/>). Every other creation is analysed
+        /// by the compilation-wide action, exactly as before.
+        /// </summary>
+        private static void OnMemoryCacheOwnerStart(SymbolStartAnalysisContext context, CacheMemoryCacheTypes types)
+        {
+            var owner = CacheMemoryCacheOwner.For(context.Symbol as INamedTypeSymbol, types);
+            if (owner is null)
+            {
+                return;
+            }
+
+            context.RegisterOperationAction(c => owner.AddReference((IFieldReferenceOperation)c.Operation), OperationKind.FieldReference);
+            context.RegisterOperationAction(c => AnalyzeMemoryCacheCreation(c, types, owner), OperationKind.ObjectCreation);
+            context.RegisterSymbolEndAction(c => ReportDeferredCreations(c, owner, types));
+        }
+
+        private static void ReportDeferredCreations(SymbolAnalysisContext context, CacheMemoryCacheOwner owner, CacheMemoryCacheTypes types)
+        {
+            foreach (var deferred in owner.DeferredCreations())
+            {
+                var hasSites = owner.TryFindFixSites(deferred, types, out var sites, context.CancellationToken);
+                context.ReportDiagnostic(MemoryCacheDiagnostic(deferred.Creation, deferred.Name, hasSites ? deferred.InlineOptions : null, sites, deferred.SizeLimit));
+            }
+        }
+
+        /// <param name="owner">Null for the compilation-wide action, which leaves the creations of owner types to their scope.</param>
+        private static void AnalyzeMemoryCacheCreation(OperationAnalysisContext context, CacheMemoryCacheTypes types, CacheMemoryCacheOwner? owner)
         {
             var creation = (IObjectCreationOperation)context.Operation;
             if (creation.Constructor is null || !SymbolEqualityComparer.Default.Equals(creation.Type, types.MemoryCache))
             {
                 return;
+            }
+
+            if (owner is null && CacheMemoryCacheOwner.IsOwner(context.ContainingSymbol.ContainingType, types))
+            {
+                return; // analysed by the owner type's scope (OnMemoryCacheOwnerStart)
             }
 
             var optionsArgument = creation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0);
@@ -693,27 +741,45 @@ namespace PerfTuner.Analyzers.Rules
 
             var field = CacheMemoryCacheInspector.ReceivingField(creation);
             var name = field?.Name ?? CacheMemoryCacheInspector.ReceivingLocal(creation)?.Name ?? "new MemoryCache(...)";
+            if (inlineOptions is null || field is null)
+            {
+                context.ReportDiagnostic(MemoryCacheDiagnostic(creation, name, fixOptions: null, default, sizeLimit: 0));
+                return;
+            }
+
+            var sizeLimit = RuleOptions.GetInt(context.Options, creation.Syntax.SyntaxTree, DiagnosticIds.UnboundedCache, SizeLimitOption, DefaultSizeLimit, min: 1);
+            if (owner != null && owner.Tracks(field))
+            {
+                // The fix sites depend on every use of the field in the type: known at symbol end.
+                owner.Defer(creation, field, inlineOptions, name, sizeLimit);
+                return;
+            }
+
+            var hasSites = CacheMemoryCacheInspector.TryFindFixSites(creation, field, types, out var sites, context.CancellationToken);
+            context.ReportDiagnostic(MemoryCacheDiagnostic(creation, name, hasSites ? inlineOptions : null, sites, sizeLimit));
+        }
+
+        /// <param name="fixOptions">The options object the fix edits; null when no fix is safe (no properties, no additional locations).</param>
+        private static Diagnostic MemoryCacheDiagnostic(IObjectCreationOperation creation, string name, IObjectCreationOperation? fixOptions, ImmutableArray<(Location Location, string Kind)> sites, int sizeLimit)
+        {
             var properties = ImmutableDictionary<string, string?>.Empty;
             var additional = new List<Location>();
-            if (inlineOptions != null
-                && field != null
-                && CacheMemoryCacheInspector.TryFindFixSites(creation, field, types, out var sites, context.CancellationToken))
+            if (fixOptions != null)
             {
-                var sizeLimit = RuleOptions.GetInt(context.Options, creation.Syntax.SyntaxTree, DiagnosticIds.UnboundedCache, SizeLimitOption, DefaultSizeLimit, min: 1);
                 properties = properties
                     .Add(SizeLimitProperty, sizeLimit.ToString(System.Globalization.CultureInfo.InvariantCulture))
                     .Add(FixSitesProperty, string.Join(",", sites.Select(s => s.Kind)));
-                additional.Add(inlineOptions.Syntax.GetLocation());
+                additional.Add(fixOptions.Syntax.GetLocation());
                 additional.AddRange(sites.Select(s => s.Location));
             }
 
-            context.ReportDiagnostic(Diagnostic.Create(
+            return Diagnostic.Create(
                 Descriptors.UnboundedCache,
                 creation.Syntax.GetLocation(),
                 additional,
                 properties,
                 name,
-                "is a MemoryCache without SizeLimit, so nothing bounds how many entries it holds"));
+                "is a MemoryCache without SizeLimit, so nothing bounds how many entries it holds");
         }
 
         private sealed class TreeOptions

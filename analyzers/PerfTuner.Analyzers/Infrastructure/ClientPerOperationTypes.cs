@@ -8,8 +8,9 @@ namespace PerfTuner.Analyzers.Infrastructure
     /// </summary>
     internal sealed class ClientPerOperationTypes
     {
-        private ClientPerOperationTypes(Compilation compilation)
+        private ClientPerOperationTypes(Compilation compilation, GeneratedCodeReportFilter generatedCode)
         {
+            GeneratedCode = generatedCode;
             QdrantClient = compilation.GetTypeByMetadataName("Qdrant.Client.QdrantClient");
             QdrantGrpcClient = compilation.GetTypeByMetadataName("Qdrant.Client.Grpc.QdrantGrpcClient");
             GrpcChannel = compilation.GetTypeByMetadataName("Grpc.Net.Client.GrpcChannel");
@@ -19,6 +20,9 @@ namespace PerfTuner.Analyzers.Infrastructure
             Uri = compilation.GetTypeByMetadataName("System.Uri");
             TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
         }
+
+        /// <summary>Drops reports the driver would have dropped as generated code (see <see cref="GeneratedCodeReportFilter"/>).</summary>
+        internal GeneratedCodeReportFilter GeneratedCode { get; }
 
         internal INamedTypeSymbol? QdrantClient { get; }
 
@@ -39,12 +43,21 @@ namespace PerfTuner.Analyzers.Infrastructure
         /// <summary>True when no client type this rule knows is referenced by the compilation.</summary>
         internal bool IsEmpty => QdrantClient == null && QdrantGrpcClient == null && GrpcChannel == null && HttpClient == null;
 
-        internal static ClientPerOperationTypes Create(Compilation compilation) => new ClientPerOperationTypes(compilation);
+        internal static ClientPerOperationTypes Create(Compilation compilation, GeneratedCodeReportFilter generatedCode) =>
+            new ClientPerOperationTypes(compilation, generatedCode);
 
         /// <summary>One of the built-in client types (exact type; subclasses are left to the client_types option).</summary>
         internal bool IsClientType(ITypeSymbol? type) =>
             type != null
+            && MayBeClientName(type.Name) // runs for every object creation: reject by name before any symbol comparison
             && (Is(type, QdrantClient) || Is(type, QdrantGrpcClient) || Is(type, HttpClient) || Is(type, GrpcChannel));
+
+        /// <summary>
+        /// A strict relaxation of the symbol test above: a type equal to one of the four has that type's name (a
+        /// named type and its original definition share their name), so rejecting other names selects the same types.
+        /// </summary>
+        private static bool MayBeClientName(string name) =>
+            name == "HttpClient" || name == "QdrantClient" || name == "GrpcChannel" || name == "QdrantGrpcClient";
 
         /// <summary><c>GrpcChannel.ForAddress(...)</c>: the only way to create a Grpc.Net channel.</summary>
         internal bool IsChannelFactory(IMethodSymbol method) =>

@@ -28,14 +28,16 @@ namespace PerfTuner.Analyzers.Rules
 
         public override void Initialize(AnalysisContext context)
         {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            // Generated code is not analysed (no Analyze flag). ReportDiagnostics only spares the driver's per-tree
+            // generated-code scan on our first report in each tree; GeneratedCodeReportFilter applies the same filter.
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
             context.EnableConcurrentExecution();
             context.RegisterCompilationStartAction(OnCompilationStart);
         }
 
         private static void OnCompilationStart(CompilationStartAnalysisContext context)
         {
-            var known = ClientPerOperationTypes.Create(context.Compilation);
+            var known = ClientPerOperationTypes.Create(context.Compilation, new GeneratedCodeReportFilter(context.Compilation));
             var anyConfigured = AnyTreeConfiguresClientTypes(context.Compilation, context.Options);
             if (known.IsEmpty && !anyConfigured)
             {
@@ -111,7 +113,7 @@ namespace PerfTuner.Analyzers.Rules
                 return;
             }
 
-            if (!known.IsClientType(type) && !configured.Contains(type.OriginalDefinition))
+            if (!known.IsClientType(type) && (configured.IsEmpty || !configured.Contains(type.OriginalDefinition)))
             {
                 return;
             }
@@ -163,9 +165,15 @@ namespace PerfTuner.Analyzers.Rules
                 ? ImmutableDictionary<string, string?>.Empty.Add(HoistableProperty, "true")
                 : ImmutableDictionary<string, string?>.Empty;
 
+            var location = creation.Syntax.GetLocation();
+            if (known.GeneratedCode.IsSuppressed(location, context.ContainingSymbol))
+            {
+                return;
+            }
+
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.ClientPerOperation,
-                creation.Syntax.GetLocation(),
+                location,
                 properties,
                 type.Name,
                 how));

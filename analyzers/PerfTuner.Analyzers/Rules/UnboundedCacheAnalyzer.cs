@@ -85,7 +85,9 @@ namespace PerfTuner.Analyzers.Rules
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            // Generated code is not analysed (no Analyze flag). ReportDiagnostics only spares the driver's per-tree
+            // generated-code token scan on our first report in each tree; GeneratedCodeReportFilter applies the same filter.
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
             context.RegisterCompilationStartAction(OnCompilationStart);
         }
 
@@ -93,6 +95,7 @@ namespace PerfTuner.Analyzers.Rules
         {
             var types = CompilationTypes.Resolve(context.Compilation);
             var memoryCache = CacheMemoryCacheTypes.Resolve(context.Compilation);
+            var generated = new GeneratedCodeReportFilter(context.Compilation);
             if (types != null || memoryCache != null)
             {
                 // One symbol-start action for both halves: the driver calls it for every type.
@@ -101,12 +104,12 @@ namespace PerfTuner.Analyzers.Rules
                     {
                         if (types != null)
                         {
-                            OnTypeStart(c, types);
+                            OnTypeStart(c, types, generated);
                         }
 
                         if (memoryCache != null)
                         {
-                            OnMemoryCacheOwnerStart(c, memoryCache);
+                            OnMemoryCacheOwnerStart(c, memoryCache, generated);
                         }
                     },
                     SymbolKind.NamedType);
@@ -114,13 +117,13 @@ namespace PerfTuner.Analyzers.Rules
 
             if (memoryCache != null)
             {
-                context.RegisterOperationAction(c => AnalyzeMemoryCacheCreation(c, memoryCache, owner: null), OperationKind.ObjectCreation);
+                context.RegisterOperationAction(c => AnalyzeMemoryCacheCreation(c, memoryCache, generated, owner: null), OperationKind.ObjectCreation);
             }
         }
 
         // ---- keyed collection fields -------------------------------------------------------------------------
 
-        private static void OnTypeStart(SymbolStartAnalysisContext context, CompilationTypes types)
+        private static void OnTypeStart(SymbolStartAnalysisContext context, CompilationTypes types, GeneratedCodeReportFilter generated)
         {
             if (!(context.Symbol is INamedTypeSymbol type))
             {
@@ -166,7 +169,7 @@ namespace PerfTuner.Analyzers.Rules
                 context.RegisterOperationAction(c => OnCallInType(c, type, initOnly), OperationKind.Invocation, OperationKind.MethodReference);
             }
 
-            context.RegisterSymbolEndAction(c => OnTypeEnd(c, candidates, initOnly));
+            context.RegisterSymbolEndAction(c => OnTypeEnd(c, candidates, initOnly, generated));
         }
 
         /// <summary>Records calls to (and delegates of) this type's private methods, for CacheInitOnlyMethods.</summary>
@@ -621,13 +624,13 @@ namespace PerfTuner.Analyzers.Rules
             }
         }
 
-        private static void OnTypeEnd(SymbolAnalysisContext context, Dictionary<IFieldSymbol, CacheFieldUsage> candidates, CacheInitOnlyMethods initOnly)
+        private static void OnTypeEnd(SymbolAnalysisContext context, Dictionary<IFieldSymbol, CacheFieldUsage> candidates, CacheInitOnlyMethods initOnly, GeneratedCodeReportFilter generated)
         {
             foreach (var usage in candidates.Values)
             {
                 // Inserts in private helpers that only constructors call fill a lookup table once.
                 var sites = usage.UnboundedGrowth().RemoveAll(site => initOnly.IsInitOnly(site.Member, usage.Field.IsStatic));
-                if (sites.IsEmpty || usage.Field.Locations.Length == 0)
+                if (sites.IsEmpty || usage.Field.Locations.Length == 0 || generated.IsSuppressed(usage.Field.Locations[0], usage.Field))
                 {
                     continue;
                 }
@@ -691,7 +694,7 @@ namespace PerfTuner.Analyzers.Rules
         /// at symbol end without re-binding (see <see cref="CacheMemoryCacheOwner"/>). Every other creation is analysed
         /// by the compilation-wide action, exactly as before.
         /// </summary>
-        private static void OnMemoryCacheOwnerStart(SymbolStartAnalysisContext context, CacheMemoryCacheTypes types)
+        private static void OnMemoryCacheOwnerStart(SymbolStartAnalysisContext context, CacheMemoryCacheTypes types, GeneratedCodeReportFilter generated)
         {
             var owner = CacheMemoryCacheOwner.For(context.Symbol as INamedTypeSymbol, types);
             if (owner is null)
@@ -700,7 +703,7 @@ namespace PerfTuner.Analyzers.Rules
             }
 
             context.RegisterOperationAction(c => owner.AddReference((IFieldReferenceOperation)c.Operation), OperationKind.FieldReference);
-            context.RegisterOperationAction(c => AnalyzeMemoryCacheCreation(c, types, owner), OperationKind.ObjectCreation);
+            context.RegisterOperationAction(c => AnalyzeMemoryCacheCreation(c, types, generated, owner), OperationKind.ObjectCreation);
             context.RegisterSymbolEndAction(c => ReportDeferredCreations(c, owner, types));
         }
 
@@ -714,7 +717,7 @@ namespace PerfTuner.Analyzers.Rules
         }
 
         /// <param name="owner">Null for the compilation-wide action, which leaves the creations of owner types to their scope.</param>
-        private static void AnalyzeMemoryCacheCreation(OperationAnalysisContext context, CacheMemoryCacheTypes types, CacheMemoryCacheOwner? owner)
+        private static void AnalyzeMemoryCacheCreation(OperationAnalysisContext context, CacheMemoryCacheTypes types, GeneratedCodeReportFilter generated, CacheMemoryCacheOwner? owner)
         {
             var creation = (IObjectCreationOperation)context.Operation;
             if (creation.Constructor is null || !SymbolEqualityComparer.Default.Equals(creation.Type, types.MemoryCache))
@@ -737,6 +740,11 @@ namespace PerfTuner.Analyzers.Rules
             if (verdict != CacheOptionsVerdict.Unbounded)
             {
                 return;
+            }
+
+            if (generated.IsSuppressed(creation.Syntax.GetLocation(), context.ContainingSymbol))
+            {
+                return; // the driver's generated-code filter would drop the report (deferred ones included): skip the work
             }
 
             var field = CacheMemoryCacheInspector.ReceivingField(creation);

@@ -38,7 +38,9 @@ namespace PerfTuner.Analyzers.Rules
 
         public override void Initialize(AnalysisContext context)
         {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            // Generated code is not analysed (no Analyze flag). ReportDiagnostics only spares the driver's per-tree
+            // generated-code token scan on our first report in each tree; GeneratedCodeReportFilter applies the same filter.
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
             context.EnableConcurrentExecution();
             context.RegisterCompilationStartAction(OnCompilationStart);
         }
@@ -53,7 +55,8 @@ namespace PerfTuner.Analyzers.Rules
 
             // Parsed upsert_methods per file (editorconfig sections may differ between files).
             var perFile = new ConcurrentDictionary<SyntaxTree, ImmutableHashSet<string>>();
-            context.RegisterOperationAction(c => AnalyzeInvocation(c, targets, perFile), OperationKind.Invocation);
+            var generated = new GeneratedCodeReportFilter(context.Compilation);
+            context.RegisterOperationAction(c => AnalyzeInvocation(c, targets, perFile, generated), OperationKind.Invocation);
         }
 
         /// <summary>Every upsert_methods entry configured globally or for any file of the compilation.</summary>
@@ -115,7 +118,8 @@ namespace PerfTuner.Analyzers.Rules
         private static void AnalyzeInvocation(
             OperationAnalysisContext context,
             UpsertTargets targets,
-            ConcurrentDictionary<SyntaxTree, ImmutableHashSet<string>> perFile)
+            ConcurrentDictionary<SyntaxTree, ImmutableHashSet<string>> perFile,
+            GeneratedCodeReportFilter generated)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
@@ -148,13 +152,14 @@ namespace PerfTuner.Analyzers.Rules
                     continue;
                 }
 
-                if (UpsertPayloadClassifier.IsPerItem(call, loop, targets.CancellationToken))
+                var location = invocation.Syntax.GetLocation();
+                if (UpsertPayloadClassifier.IsPerItem(call, loop, targets.CancellationToken) && !generated.IsSuppressed(location, context.ContainingSymbol))
                 {
                     var batchSize = RuleOptions.GetInt(
                         context.Options, tree, DiagnosticIds.UnbatchedUpsert, BatchSizeOption, DefaultBatchSize, min: 1, max: MaxBatchSize);
                     var properties = ImmutableDictionary<string, string?>.Empty
                         .Add(BatchSizeProperty, batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnbatchedUpsert, invocation.Syntax.GetLocation(), properties, call.DisplayName));
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnbatchedUpsert, location, properties, call.DisplayName));
                 }
 
                 return;

@@ -22,7 +22,11 @@ namespace PerfTuner.Analyzers.Infrastructure
             ListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
             Array = compilation.GetSpecialType(SpecialType.System_Array);
             Enum = compilation.GetSpecialType(SpecialType.System_Enum);
+            GeneratedCode = new GeneratedCodeReportFilter(compilation);
         }
+
+        /// <summary>The driver's generated-code report filter, applied by the rule (it configures ReportDiagnostics).</summary>
+        internal GeneratedCodeReportFilter GeneratedCode { get; }
 
         internal INamedTypeSymbol Task { get; }
 

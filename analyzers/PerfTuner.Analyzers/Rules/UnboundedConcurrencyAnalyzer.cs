@@ -42,7 +42,9 @@ namespace PerfTuner.Analyzers.Rules
 
         public override void Initialize(AnalysisContext context)
         {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            // Generated code is not analysed (no Analyze flag). ReportDiagnostics only spares the driver's per-tree
+            // generated-code token scan on our first report in each tree; GeneratedCodeReportFilter applies the same filter.
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
             context.EnableConcurrentExecution();
             context.RegisterCompilationStartAction(start =>
             {
@@ -58,40 +60,53 @@ namespace PerfTuner.Analyzers.Rules
 
         private static void AnalyzeInvocation(OperationAnalysisContext context, ConcurrencyTypes types)
         {
+            // The driver calls this for every invocation in the compilation: the method name (already bound) decides
+            // first, and a type comparison only follows for the six names that can start or join a fan-out.
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
-            var containingType = method.ContainingType;
-
-            if (types.Is(containingType, types.Task))
+            switch (method.Name)
             {
-                switch (method.Name)
-                {
-                    case "WhenAll":
-                    case "WaitAll":
+                case "WhenAll":
+                case "WaitAll":
+                    if (types.Is(method.ContainingType, types.Task))
+                    {
                         AnalyzeJoin(context, invocation, types);
                         return;
-                    case "Run":
+                    }
+
+                    break;
+                case "Run":
+                    if (types.Is(method.ContainingType, types.Task))
+                    {
                         AnalyzeFireAndForget(context, invocation, types, "Task.Run", discardedOnly: false);
                         return;
-                }
-            }
-            else if (types.Is(containingType, types.TaskFactory) && method.Name == "StartNew")
-            {
-                AnalyzeFireAndForget(context, invocation, types, "Task.Factory.StartNew", discardedOnly: false);
-                return;
-            }
-            else if (types.Is(containingType, types.Parallel))
-            {
-                if (method.Name == "ForEach" || method.Name == "For")
-                {
-                    AnalyzeParallel(context, invocation, types);
-                }
+                    }
 
-                return;
+                    break;
+                case "StartNew":
+                    if (types.Is(method.ContainingType, types.TaskFactory))
+                    {
+                        AnalyzeFireAndForget(context, invocation, types, "Task.Factory.StartNew", discardedOnly: false);
+                        return;
+                    }
+
+                    break;
+                case "For":
+                case "ForEach":
+                    if (types.Is(method.ContainingType, types.Parallel))
+                    {
+                        AnalyzeParallel(context, invocation, types);
+                        return;
+                    }
+
+                    break;
             }
 
-            // _ = HandleAsync(message); inside a loop: fire-and-forget per element.
-            if (IsDiscarded(invocation, allowExpressionStatement: false) && types.IsTaskLike(invocation.Type))
+            // _ = HandleAsync(message); inside a loop: fire-and-forget per element. Parallel's other methods
+            // (Invoke, ForEachAsync...) are judged by their own shape, never as a discarded task.
+            if (IsDiscarded(invocation, allowExpressionStatement: false)
+                && !types.Is(method.ContainingType, types.Parallel)
+                && types.IsTaskLike(invocation.Type))
             {
                 AnalyzeFireAndForget(context, invocation, types, method.Name, discardedOnly: true);
             }
@@ -123,7 +138,7 @@ namespace PerfTuner.Analyzers.Rules
                 return;
             }
 
-            Report(context, invocation, "Task." + invocation.TargetMethod.Name, fanOut.Source, fanOut.SelectLambda);
+            Report(context, types, invocation, "Task." + invocation.TargetMethod.Name, fanOut.Source, fanOut.SelectLambda);
         }
 
         // ---- Task.Run / StartNew / _ = DoAsync() per element -----------------------------------------------------
@@ -147,7 +162,7 @@ namespace PerfTuner.Analyzers.Rules
                 return;
             }
 
-            Report(context, invocation, what, loop.Source, selectLambda: false);
+            Report(context, types, invocation, what, loop.Source, selectLambda: false);
         }
 
         private static bool IsDiscarded(IInvocationOperation invocation, bool allowExpressionStatement)
@@ -208,7 +223,7 @@ namespace PerfTuner.Analyzers.Rules
                 source = ConcurrencyOperations.SizeOfCollection(toExclusive)?.Syntax ?? toExclusive.Syntax;
             }
 
-            Report(context, invocation, "Parallel." + invocation.TargetMethod.Name + " with MaxDegreeOfParallelism = -1", source, selectLambda: false);
+            Report(context, types, invocation, "Parallel." + invocation.TargetMethod.Name + " with MaxDegreeOfParallelism = -1", source, selectLambda: false);
         }
 
         /// <summary>
@@ -301,8 +316,15 @@ namespace PerfTuner.Analyzers.Rules
         private static int MaxFanOut(OperationAnalysisContext context) =>
             RuleOptions.GetInt(context.Options, context.Operation.Syntax.SyntaxTree, DiagnosticIds.UnboundedConcurrency, MaxFanOutOption, DefaultMaxFanOut, min: 0);
 
-        private static void Report(OperationAnalysisContext context, IInvocationOperation invocation, string what, SyntaxNode source, bool selectLambda)
+        private static void Report(OperationAnalysisContext context, ConcurrencyTypes types, IInvocationOperation invocation, string what, SyntaxNode source, bool selectLambda)
         {
+            // Squiggle the method name (Task.WhenAll, Task.Run, Parallel.ForEach), not the whole lambda.
+            var location = invocation.Syntax is InvocationExpressionSyntax call ? call.Expression.GetLocation() : invocation.Syntax.GetLocation();
+            if (types.GeneratedCode.IsSuppressed(location, context.ContainingSymbol))
+            {
+                return;
+            }
+
             var tree = invocation.Syntax.SyntaxTree;
             var limit = RuleOptions.GetInt(context.Options, tree, DiagnosticIds.UnboundedConcurrency, MaxDegreeOfParallelismOption, DefaultMaxDegreeOfParallelism, min: 1);
             var properties = ImmutableDictionary<string, string?>.Empty
@@ -312,8 +334,6 @@ namespace PerfTuner.Analyzers.Rules
                 properties = properties.Add(SelectLambdaProperty, "true");
             }
 
-            // Squiggle the method name (Task.WhenAll, Task.Run, Parallel.ForEach), not the whole lambda.
-            var location = invocation.Syntax is InvocationExpressionSyntax call ? call.Expression.GetLocation() : invocation.Syntax.GetLocation();
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.UnboundedConcurrency,
                 location,

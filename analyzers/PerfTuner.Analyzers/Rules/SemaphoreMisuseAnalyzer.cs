@@ -45,7 +45,9 @@ namespace PerfTuner.Analyzers.Rules
 
         public override void Initialize(AnalysisContext context)
         {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            // Generated code is not analysed (no Analyze flag). ReportDiagnostics only spares the driver's per-tree
+            // generated-code scan on our first report in each tree; GeneratedCodeReportFilter applies the same filter.
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
             context.EnableConcurrentExecution();
             context.RegisterCompilationStartAction(OnCompilationStart);
         }
@@ -59,6 +61,7 @@ namespace PerfTuner.Analyzers.Rules
             }
 
             var known = new KnownTypes(context.Compilation, semaphoreSlim);
+            var generatedCode = new GeneratedCodeReportFilter(context.Compilation);
             var typesByOption = new ConcurrentDictionary<string, ImmutableHashSet<INamedTypeSymbol>>(StringComparer.Ordinal);
 
             // Options and source text per tree, read once instead of once per type and per operation block.
@@ -72,11 +75,12 @@ namespace PerfTuner.Analyzers.Rules
                 typeStart =>
                 {
                     var type = (INamedTypeSymbol)typeStart.Symbol;
-                    var state = new TypeState(type);
-                    if (!TypeMayUseSemaphores(type, state, treeInfo, typeStart.CancellationToken))
+                    if (!TypeMayUseSemaphores(type, treeInfo, typeStart.CancellationToken))
                     {
                         return; // the common case: no block of this type could pass MayUseSemaphores, so register nothing
                     }
+
+                    var state = new TypeState(type, generatedCode);
 
                     typeStart.RegisterOperationBlockAction(block =>
                     {
@@ -100,6 +104,68 @@ namespace PerfTuner.Analyzers.Rules
                 SymbolKind.NamedType);
         }
 
+        /// <summary>The identifiers that make a block worth analysing: a set for token lookups, an array for substring searches.</summary>
+        private sealed class InterestingNameSet
+        {
+            internal InterestingNameSet(ImmutableHashSet<INamedTypeSymbol> forTypes, ImmutableHashSet<string> set)
+            {
+                For = forTypes;
+                Set = set;
+                List = SearchList(set);
+            }
+
+            /// <summary>The names every block check looks for, before the type's own semaphore fields are added.</summary>
+            internal static ImmutableHashSet<string>.Builder BaseNames(ImmutableHashSet<INamedTypeSymbol> semaphoreTypes)
+            {
+                var builder = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+                builder.Add("Wait");
+                builder.Add("WaitAsync");
+                builder.Add("WaitOne");
+                builder.Add("Release");
+                foreach (var type in semaphoreTypes)
+                {
+                    builder.Add(type.Name);
+                }
+
+                return builder;
+            }
+
+            /// <summary>
+            /// The names to substring-search for, as an array (enumerating an ImmutableHashSet per search is slow), without
+            /// a name that contains another listed name: a text containing "WaitAsync" contains "Wait", so the search
+            /// answers the same with "Wait" alone.
+            /// </summary>
+            private static string[] SearchList(ImmutableHashSet<string> names)
+            {
+                var list = new List<string>();
+                foreach (var name in names)
+                {
+                    var covered = false;
+                    foreach (var other in names)
+                    {
+                        if (other.Length > 0 && other.Length < name.Length && name.IndexOf(other, StringComparison.Ordinal) >= 0)
+                        {
+                            covered = true;
+                            break;
+                        }
+                    }
+
+                    if (!covered)
+                    {
+                        list.Add(name);
+                    }
+                }
+
+                return list.ToArray();
+            }
+
+            internal ImmutableHashSet<INamedTypeSymbol> For { get; }
+
+            internal ImmutableHashSet<string> Set { get; }
+
+            internal string[] List { get; }
+        }
+
         /// <summary>Per-tree facts the rule needs for every block of that tree.</summary>
         private sealed class TreeInfo
         {
@@ -108,7 +174,11 @@ namespace PerfTuner.Analyzers.Rules
                 Text = text;
                 SemaphoreTypes = semaphoreTypes;
                 PerItem = perItem;
+                TypeNames = new InterestingNameSet(semaphoreTypes, InterestingNameSet.BaseNames(semaphoreTypes).ToImmutable());
             }
+
+            /// <summary>The names the type-level check searches for in this tree (the type's field names are not needed there).</summary>
+            internal InterestingNameSet TypeNames { get; }
 
             internal string Text { get; }
 
@@ -122,7 +192,7 @@ namespace PerfTuner.Analyzers.Rules
         /// declarations, so when no declaration's text contains an interesting name (nor a <c>\u</c> escape that could
         /// spell one) and the type has no semaphore field, no block can pass the block check either.
         /// </summary>
-        private static bool TypeMayUseSemaphores(INamedTypeSymbol type, TypeState state, Func<SyntaxTree, TreeInfo> treeInfo, System.Threading.CancellationToken cancellationToken)
+        private static bool TypeMayUseSemaphores(INamedTypeSymbol type, Func<SyntaxTree, TreeInfo> treeInfo, System.Threading.CancellationToken cancellationToken)
         {
             var references = type.DeclaringSyntaxReferences;
             if (references.IsEmpty || type.IsImplicitlyDeclared)
@@ -130,10 +200,11 @@ namespace PerfTuner.Analyzers.Rules
                 return true; // e.g. the top-level statements' Program: keep the block check
             }
 
+            var members = type.GetMembers(); // once: each call builds a new array
             foreach (var reference in references)
             {
                 var info = treeInfo(reference.SyntaxTree);
-                foreach (var member in type.GetMembers())
+                foreach (var member in members)
                 {
                     if (member is IFieldSymbol field && field.Type is INamedTypeSymbol fieldType && info.SemaphoreTypes.Contains(fieldType.OriginalDefinition))
                     {
@@ -141,7 +212,9 @@ namespace PerfTuner.Analyzers.Rules
                     }
                 }
 
-                if (TextMayContain(info.Text, reference.Span, state.InterestingNames(info.SemaphoreTypes)))
+                // state.InterestingNames(...) would add the type's semaphore fields, but a type with one has already
+                // returned true above (same semaphore types), so the base names select exactly the same types.
+                if (TextMayContain(info.Text, reference.Span, info.TypeNames))
                 {
                     return true;
                 }
@@ -154,7 +227,7 @@ namespace PerfTuner.Analyzers.Rules
         /// False only when no identifier token inside <paramref name="span"/> can have one of <paramref name="names"/> as
         /// its value: its text would contain the name (plain or after <c>@</c>) or a unicode escape.
         /// </summary>
-        private static bool TextMayContain(string text, TextSpan span, ImmutableHashSet<string> names)
+        private static bool TextMayContain(string text, TextSpan span, InterestingNameSet names)
         {
             if (span.End > text.Length)
             {
@@ -167,7 +240,7 @@ namespace PerfTuner.Analyzers.Rules
                 return true;
             }
 
-            foreach (var name in names)
+            foreach (var name in names.List)
             {
                 if (name.Length > 0 && text.IndexOf(name, span.Start, span.Length, StringComparison.Ordinal) >= 0)
                 {
@@ -183,7 +256,7 @@ namespace PerfTuner.Analyzers.Rules
         /// name or one of the type's own semaphore fields. A block with none of them is skipped without walking its
         /// operations. Field initializers of semaphore fields are always analyzed (they tell signals from throttles).
         /// </summary>
-        private static bool MayUseSemaphores(OperationBlockAnalysisContext block, Func<SyntaxTree, TreeInfo> treeInfo, ImmutableHashSet<string> names, ImmutableHashSet<INamedTypeSymbol> semaphoreTypes)
+        private static bool MayUseSemaphores(OperationBlockAnalysisContext block, Func<SyntaxTree, TreeInfo> treeInfo, InterestingNameSet names, ImmutableHashSet<INamedTypeSymbol> semaphoreTypes)
         {
             var owner = block.OwningSymbol;
             if (owner is IFieldSymbol field && field.Type is INamedTypeSymbol fieldType && semaphoreTypes.Contains(fieldType.OriginalDefinition))
@@ -200,7 +273,7 @@ namespace PerfTuner.Analyzers.Rules
 
                 foreach (var token in root.Syntax.DescendantTokens())
                 {
-                    if (token.IsKind(SyntaxKind.IdentifierToken) && names.Contains(token.ValueText))
+                    if (token.IsKind(SyntaxKind.IdentifierToken) && names.Set.Contains(token.ValueText))
                     {
                         return true;
                     }
@@ -318,8 +391,9 @@ namespace PerfTuner.Analyzers.Rules
         /// <summary>A wait on a field whose verdict needs what the whole type does with that field.</summary>
         private sealed class FieldWait
         {
-            internal FieldWait(IFieldSymbol field, string shape, Location location, FunctionKey function, bool isTryOnce, int earlyReturnLine)
+            internal FieldWait(IFieldSymbol field, string shape, Location location, FunctionKey function, bool isTryOnce, int earlyReturnLine, ISymbol member)
             {
+                Member = member;
                 Field = field;
                 Shape = shape;
                 Location = location;
@@ -329,6 +403,9 @@ namespace PerfTuner.Analyzers.Rules
             }
 
             internal IFieldSymbol Field { get; }
+
+            /// <summary>The member whose operation block holds the wait (for the generated-code filter).</summary>
+            internal ISymbol Member { get; }
 
             internal string Shape { get; }
 
@@ -353,46 +430,41 @@ namespace PerfTuner.Analyzers.Rules
             private readonly Dictionary<IFieldSymbol, HashSet<FunctionKey>> _releases = new Dictionary<IFieldSymbol, HashSet<FunctionKey>>(SymbolEqualityComparer.Default);
             private readonly HashSet<IFieldSymbol> _escaped = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
             private readonly HashSet<IFieldSymbol> _signals = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
-            private ImmutableHashSet<INamedTypeSymbol>? _namesFor;
-            private ImmutableHashSet<string>? _names;
+            private readonly GeneratedCodeReportFilter _generatedCode;
+            private volatile InterestingNameSet? _names;
 
-            internal TypeState(INamedTypeSymbol type)
+            internal TypeState(INamedTypeSymbol type, GeneratedCodeReportFilter generatedCode)
             {
                 _type = type;
+                _generatedCode = generatedCode;
             }
 
-            /// <summary>Identifiers that mark a block worth analyzing; computed once per type and semaphore type set.</summary>
-            internal ImmutableHashSet<string> InterestingNames(ImmutableHashSet<INamedTypeSymbol> semaphoreTypes)
+            internal GeneratedCodeReportFilter GeneratedCode => _generatedCode;
+
+            /// <summary>
+            /// Identifiers that mark a block worth analyzing; computed once per type and semaphore type set. No lock: the
+            /// set is a pure function of the type and <paramref name="semaphoreTypes"/>, so a race only computes it twice.
+            /// </summary>
+            internal InterestingNameSet InterestingNames(ImmutableHashSet<INamedTypeSymbol> semaphoreTypes)
             {
-                lock (_gate)
+                var cached = _names;
+                if (cached != null && cached.For == semaphoreTypes)
                 {
-                    if (_names != null && _namesFor == semaphoreTypes)
-                    {
-                        return _names;
-                    }
-
-                    var builder = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
-                    builder.Add("Wait");
-                    builder.Add("WaitAsync");
-                    builder.Add("WaitOne");
-                    builder.Add("Release");
-                    foreach (var type in semaphoreTypes)
-                    {
-                        builder.Add(type.Name);
-                    }
-
-                    foreach (var member in _type.GetMembers())
-                    {
-                        if (member is IFieldSymbol field && field.Type is INamedTypeSymbol fieldType && semaphoreTypes.Contains(fieldType.OriginalDefinition))
-                        {
-                            builder.Add(field.Name);
-                        }
-                    }
-
-                    _namesFor = semaphoreTypes;
-                    _names = builder.ToImmutable();
-                    return _names;
+                    return cached;
                 }
+
+                var builder = InterestingNameSet.BaseNames(semaphoreTypes);
+                foreach (var member in _type.GetMembers())
+                {
+                    if (member is IFieldSymbol field && field.Type is INamedTypeSymbol fieldType && semaphoreTypes.Contains(fieldType.OriginalDefinition))
+                    {
+                        builder.Add(field.Name);
+                    }
+                }
+
+                var names = new InterestingNameSet(semaphoreTypes, builder.ToImmutable());
+                _names = names;
+                return names;
             }
 
             internal bool Owns(IFieldSymbol field) =>
@@ -442,7 +514,7 @@ namespace PerfTuner.Analyzers.Rules
                 {
                     foreach (var wait in _waits)
                     {
-                        if (ShouldReport(wait))
+                        if (ShouldReport(wait) && !_generatedCode.IsSuppressed(wait.Location, wait.Member))
                         {
                             context.ReportDiagnostic(CreateDiagnostic(
                                 wait.Location,
@@ -781,14 +853,14 @@ namespace PerfTuner.Analyzers.Rules
                 switch (wait.Symbol)
                 {
                     case IFieldSymbol field:
-                        _state.AddWait(new FieldWait(field, shape, location, new FunctionKey(function.Syntax), IsTryOnce(wait.Invocation), earlyReturnLine));
+                        _state.AddWait(new FieldWait(field, shape, location, new FunctionKey(function.Syntax), IsTryOnce(wait.Invocation), earlyReturnLine, _context.OwningSymbol));
                         break;
                     case ILocalSymbol local when _signalLocals.Contains(local) || IsPrivateToOneRun(local, wait):
                         break;
                     default:
                         // Locals, parameters and properties can be released by code we cannot see; only report the
                         // shapes where this method itself releases, but not safely.
-                        if (shape == ReleasedOutsideFinally || shape == EarlyReturn)
+                        if ((shape == ReleasedOutsideFinally || shape == EarlyReturn) && !_state.GeneratedCode.IsSuppressed(location, _context.OwningSymbol))
                         {
                             _context.ReportDiagnostic(CreateDiagnostic(location, shape, MessageFor(shape, wait.Symbol.Name, earlyReturnLine)));
                         }
@@ -1116,7 +1188,12 @@ namespace PerfTuner.Analyzers.Rules
                         && scope.Syntax.Span.Contains(call.Span)
                         && IsWaitedOncePerItem(call.Invocation, scope, requireTaskRun: isLoop))
                     {
-                        _context.ReportDiagnostic(CreateDiagnostic(creation.Syntax.GetLocation(), PerItem, MessageFor(PerItem, local.Name)));
+                        var location = creation.Syntax.GetLocation();
+                        if (!_state.GeneratedCode.IsSuppressed(location, _context.OwningSymbol))
+                        {
+                            _context.ReportDiagnostic(CreateDiagnostic(location, PerItem, MessageFor(PerItem, local.Name)));
+                        }
+
                         return;
                     }
                 }

@@ -82,6 +82,9 @@ namespace PerfTuner.Analyzers.Infrastructure
 
         internal bool IsConfiguredName(string name) => _configuredMethodNames.Contains(name);
 
+        /// <summary>True when some file configures <c>upsert_methods</c>.</summary>
+        internal bool HasConfiguredMethods => !_configuredMethodNames.IsEmpty;
+
         /// <param name="configuredEntries">Every <c>upsert_methods</c> entry configured for any file of the compilation.</param>
         internal static UpsertTargets Create(Compilation compilation, IEnumerable<string> configuredEntries)
         {

@@ -56,7 +56,26 @@ namespace PerfTuner.Analyzers.Rules
             // Parsed upsert_methods per file (editorconfig sections may differ between files).
             var perFile = new ConcurrentDictionary<SyntaxTree, ImmutableHashSet<string>>();
             var generated = new GeneratedCodeReportFilter(context.Compilation);
-            context.RegisterOperationAction(c => AnalyzeInvocation(c, targets, perFile, generated), OperationKind.Invocation);
+            if (targets.HasConfiguredMethods)
+            {
+                // A configured name (Add, Save...) may be called implicitly (collection initializers, query syntax):
+                // no text filter, every invocation is looked at.
+                context.RegisterOperationAction(c => AnalyzeInvocation(c, targets, perFile, generated), OperationKind.Invocation);
+                return;
+            }
+
+            // Only types whose source can spell UpsertAsync/Upsert get an invocation action (see UpsertTypeTextFilter):
+            // the driver then never calls the rule for the invocations of every other type.
+            var texts = new UpsertTypeTextFilter();
+            context.RegisterSymbolStartAction(
+                type =>
+                {
+                    if (texts.MayCallUpsert((INamedTypeSymbol)type.Symbol, type.CancellationToken))
+                    {
+                        type.RegisterOperationAction(c => AnalyzeInvocation(c, targets, perFile, generated), OperationKind.Invocation);
+                    }
+                },
+                SymbolKind.NamedType);
         }
 
         /// <summary>Every upsert_methods entry configured globally or for any file of the compilation.</summary>

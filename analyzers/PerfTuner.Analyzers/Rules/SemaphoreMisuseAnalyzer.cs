@@ -188,9 +188,11 @@ namespace PerfTuner.Analyzers.Rules
         }
 
         /// <summary>
-        /// The type-level form of <see cref="MayUseSemaphores"/>: every operation block of a type lies inside one of its
-        /// declarations, so when no declaration's text contains an interesting name (nor a <c>\u</c> escape that could
-        /// spell one) and the type has no semaphore field, no block can pass the block check either.
+        /// The type-level form of <see cref="MayUseSemaphores"/>: false only when no declaration of the type contains
+        /// "Wait" or "Release" (which every Wait/WaitAsync/WaitOne/Release call spells), a semaphore type name, or a
+        /// <c>\u</c> escape that could spell one. Such a type has no wait, so none of its blocks can lead to a report.
+        /// (An earlier version also kept every type with a semaphore field. That selected more types but no more
+        /// reports: every report needs a wait call in the type, and the field's blocks only feed the verdict on waits.)
         /// </summary>
         private static bool TypeMayUseSemaphores(INamedTypeSymbol type, Func<SyntaxTree, TreeInfo> treeInfo, System.Threading.CancellationToken cancellationToken)
         {
@@ -200,20 +202,9 @@ namespace PerfTuner.Analyzers.Rules
                 return true; // e.g. the top-level statements' Program: keep the block check
             }
 
-            var members = type.GetMembers(); // once: each call builds a new array
             foreach (var reference in references)
             {
                 var info = treeInfo(reference.SyntaxTree);
-                foreach (var member in members)
-                {
-                    if (member is IFieldSymbol field && field.Type is INamedTypeSymbol fieldType && info.SemaphoreTypes.Contains(fieldType.OriginalDefinition))
-                    {
-                        return true;
-                    }
-                }
-
-                // state.InterestingNames(...) would add the type's semaphore fields, but a type with one has already
-                // returned true above (same semaphore types), so the base names select exactly the same types.
                 if (TextMayContain(info.Text, reference.Span, info.TypeNames))
                 {
                     return true;

@@ -5,8 +5,8 @@ using Microsoft.CodeAnalysis;
 namespace PerfTuner.Analyzers.Infrastructure
 {
     /// <summary>
-    /// The analyzer driver's "is this diagnostic in generated code" filter, done by the rule itself (used by PT0004 and
-    /// PT0005, which configure <see cref="Microsoft.CodeAnalysis.Diagnostics.GeneratedCodeAnalysisFlags.ReportDiagnostics"/>
+    /// The analyzer driver's "is this diagnostic in generated code" filter, done by the rule itself (used by every PT rule,
+    /// each of which configures <see cref="Microsoft.CodeAnalysis.Diagnostics.GeneratedCodeAnalysisFlags.ReportDiagnostics"/>
     /// without <c>Analyze</c>: generated code is still never analysed, but the driver no longer filters our reports).
     /// Why: for an analyzer that does not report in generated code, the driver checks every reported diagnostic by scanning
     /// ALL tokens of its syntax tree for a <c>GeneratedCode</c> identifier, once per tree, and bills that scan to whichever

@@ -121,8 +121,8 @@ internal sealed class VectorSpace
 
     /// <summary>
     /// A zeroed block of <paramref name="length"/> floats that starts on a 64-byte boundary and never moves.
-    /// An ordinary array lands wherever the allocator puts it, so how many SIMD loads straddle a cache line (and the
-    /// scan's speed) differed from one process to the next; pinned and aligned, every run scans the same layout.
+    /// An ordinary array lands wherever the allocator puts it, so how many of the scan's SIMD loads straddle a cache
+    /// line could differ from one process to the next; pinned and aligned, every process scans the same layout.
     /// </summary>
     private static Memory<float> AllocateAligned(int length)
     {

@@ -52,17 +52,21 @@ namespace PerfTuner.Analyzers.Infrastructure
                 && _treeSpellsGeneratedCode.GetOrAdd(tree, SpellsGeneratedCode);
         }
 
-        /// <summary>The declared symbols whose declarations enclose a location in <paramref name="member"/>'s body: the member, its property/event, its types.</summary>
+        /// <summary>
+        /// The driver's rule for a location in <paramref name="member"/>'s body: [GeneratedCode] on the member, its
+        /// property/event, or any containing type. One walk up the containers; a partial symbol (declared more than
+        /// once) never counts itself, but does not hide an attribute on a type further out.
+        /// </summary>
         private bool EnclosingDeclarationIsGenerated(ISymbol member)
         {
-            if (member is IMethodSymbol method && method.AssociatedSymbol != null && IsGenerated(method.AssociatedSymbol))
+            if (member is IMethodSymbol method && method.AssociatedSymbol != null && HasOwnGeneratedCodeAttribute(method.AssociatedSymbol))
             {
                 return true;
             }
 
             for (ISymbol? symbol = member; symbol != null && symbol.Kind != SymbolKind.Namespace; symbol = symbol.ContainingSymbol)
             {
-                if (IsGenerated(symbol))
+                if (HasOwnGeneratedCodeAttribute(symbol))
                 {
                     return true;
                 }
@@ -71,22 +75,18 @@ namespace PerfTuner.Analyzers.Infrastructure
             return false;
         }
 
-        /// <summary>The driver's rule: [GeneratedCode] on the symbol or a containing symbol; a partial symbol (declared more than once) is not generated.</summary>
-        private bool IsGenerated(ISymbol symbol)
+        private bool HasOwnGeneratedCodeAttribute(ISymbol symbol)
         {
-            for (ISymbol? current = symbol; current != null; current = current.ContainingSymbol)
+            if (symbol.DeclaringSyntaxReferences.Length > 1)
             {
-                if (current.Kind == SymbolKind.Namespace || current.DeclaringSyntaxReferences.Length > 1)
-                {
-                    return false;
-                }
+                return false;
+            }
 
-                foreach (var attribute in current.GetAttributes())
+            foreach (var attribute in symbol.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _generatedCodeAttribute))
                 {
-                    if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _generatedCodeAttribute))
-                    {
-                        return true;
-                    }
+                    return true;
                 }
             }
 

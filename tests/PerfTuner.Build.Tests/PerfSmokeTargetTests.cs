@@ -74,9 +74,7 @@ public sealed class PerfSmokeTargetTests(PackedPackageFixture package)
         // 20 ms per search × 2000 samples: the measurement would take 40 s, so the signal lands in the middle of it.
         string[] slow = Small.Concat(new[] { "-p:PerfTunerSamples=2000", "-p:PerfTunerLocalQdrantArgs=--latency-ms 20" }).ToArray();
 
-        CliResult build = await DotnetCli.RunAsync(project, PackedPackageFixture.BuildTimeout, package.Environment,
-            line => line.Contains("warmup: search", StringComparison.Ordinal),
-            new[] { "build", "-nodeReuse:false", "-tl:off" }.Concat(slow).ToArray());
+        CliResult build = await package.BuildAsync(project, line => line.Contains("warmup: search", StringComparison.Ordinal), slow);
 
         Assert.True(build.Output.Contains("[test] SIGINT", StringComparison.Ordinal), "the measurement never started; " + build);
         Assert.True(build.ExitCode != 0, build.ToString());

@@ -65,7 +65,11 @@ public sealed class PackedPackageFixture : IAsyncLifetime
     }
 
     public Task<CliResult> BuildAsync(string projectFolder, params string[] properties) =>
-        DotnetCli.RunAsync(projectFolder, BuildTimeout, Environment,
+        BuildAsync(projectFolder, interruptWhen: null, properties);
+
+    /// <summary>`dotnet build`, sent SIGINT at the first output line <paramref name="interruptWhen"/> accepts (see DotnetCli).</summary>
+    public Task<CliResult> BuildAsync(string projectFolder, Func<string, bool>? interruptWhen, params string[] properties) =>
+        DotnetCli.RunAsync(projectFolder, BuildTimeout, Environment, interruptWhen,
             new[] { "build", "-nodeReuse:false", "-tl:off" }.Concat(properties).ToArray());
 
     public Task DisposeAsync()

@@ -29,6 +29,7 @@ public class BuildCostBenchmarks
 {
     private CSharpCompilation _compilation = null!;
     private ImmutableArray<DiagnosticAnalyzer> _empty;
+    private ImmutableArray<DiagnosticAnalyzer> _emptyOperation;
     private ImmutableArray<DiagnosticAnalyzer> _perfTuner;
     private ImmutableArray<DiagnosticAnalyzer> _sdkCa;
     private ImmutableArray<DiagnosticAnalyzer> _sdkCaAndPerfTuner;
@@ -41,6 +42,7 @@ public class BuildCostBenchmarks
         var corpus = CorpusCache.WithQdrant.Compilation;
         _compilation = corpus.WithOptions(corpus.Options.WithSpecificDiagnosticOptions(AnalyzerCatalog.SdkGlobalConfigSeverities()));
         _empty = AnalyzerCatalog.Resolve(AnalyzerCatalog.Empty);
+        _emptyOperation = ImmutableArray.Create<DiagnosticAnalyzer>(new AnalyzerCatalog.EmptyOperationAnalyzer());
         _perfTuner = AnalyzerCatalog.PerfTuner().ToImmutableArray();
         _sdkCa = AnalyzerCatalog.SdkRunByBuild().ToImmutableArray();
         _sdkCaAndPerfTuner = _sdkCa.AddRange(_perfTuner);
@@ -70,6 +72,13 @@ public class BuildCostBenchmarks
         return await BindWithAsync(_empty).ConfigureAwait(false);
     }
 
+    [Benchmark(Description = "Bind + empty operation analyzer")]
+    public async Task<int> EmptyOperationAnalyzer()
+    {
+        using var _ = CpuTime.Measure(BuildCostKeys.EmptyOperation);
+        return await BindWithAsync(_emptyOperation).ConfigureAwait(false);
+    }
+
     [Benchmark(Description = "Bind + PerfTuner")]
     public async Task<int> PerfTuner()
     {
@@ -91,12 +100,13 @@ public class BuildCostBenchmarks
         return await BindWithAsync(_sdkCaAndPerfTuner).ConfigureAwait(false);
     }
 
-    /// <summary>The six arms without measurement, by workload method name (for <see cref="BuildCostInterleavedBenchmarks"/>).</summary>
+    /// <summary>The seven arms without measurement, by workload method name (for <see cref="BuildCostInterleavedBenchmarks"/>).</summary>
     internal IReadOnlyList<(string Arm, Func<Task<long>> Run)> Arms() => new (string, Func<Task<long>>)[]
     {
         (nameof(NoAnalyzers), () => Task.FromResult((long)Bind())),
         (nameof(EmitNoAnalyzers), () => Task.FromResult(Emit())),
         (nameof(EmptyAnalyzer), async () => await BindWithAsync(_empty).ConfigureAwait(false)),
+        (nameof(EmptyOperationAnalyzer), async () => await BindWithAsync(_emptyOperation).ConfigureAwait(false)),
         (nameof(PerfTuner), async () => await BindWithAsync(_perfTuner).ConfigureAwait(false)),
         (nameof(SdkCa), async () => await BindWithAsync(_sdkCa).ConfigureAwait(false)),
         (nameof(SdkCaAndPerfTuner), async () => await BindWithAsync(_sdkCaAndPerfTuner).ConfigureAwait(false)),
@@ -141,6 +151,7 @@ internal static class BuildCostKeys
     internal const string NoAnalyzers = "build|" + nameof(BuildCostBenchmarks.NoAnalyzers);
     internal const string Emit = "build|" + nameof(BuildCostBenchmarks.EmitNoAnalyzers);
     internal const string Empty = "build|" + nameof(BuildCostBenchmarks.EmptyAnalyzer);
+    internal const string EmptyOperation = "build|" + nameof(BuildCostBenchmarks.EmptyOperationAnalyzer);
     internal const string PerfTuner = "build|" + nameof(BuildCostBenchmarks.PerfTuner);
     internal const string SdkCa = "build|" + nameof(BuildCostBenchmarks.SdkCa);
     internal const string SdkCaAndPerfTuner = "build|" + nameof(BuildCostBenchmarks.SdkCaAndPerfTuner);

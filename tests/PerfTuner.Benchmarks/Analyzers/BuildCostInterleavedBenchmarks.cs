@@ -5,12 +5,13 @@ using BenchmarkDotNet.Attributes;
 namespace PerfTuner.Benchmarks.Analyzers;
 
 /// <summary>
-/// The six arms of <see cref="BuildCostBenchmarks"/>, interleaved: one operation is one round that runs every arm
+/// The seven arms of <see cref="BuildCostBenchmarks"/>, interleaved: one operation is one round that runs every arm
 /// once (the order rotating from round to round), so the arms of a round share the same machine load and the budget
 /// ratios are computed per round, then the median taken. BenchmarkDotNet runs each case of BuildCostBenchmarks one
 /// after another, so on a shared machine whose load drifts by minutes its case-to-case ratios drift too; this variant
-/// is for such a machine. The per-arm table and the budget figures are printed at the end (first round, which pays
-/// the JIT, discarded when there are three or more).
+/// is for such a machine. The per-arm table and the budget figures are printed at the end. Warm-up rounds are
+/// discarded: the first when there are three or more rounds, the first three when there are six or more (JIT and
+/// tiered re-JIT made each of the first three rounds slower than the ones after them).
 /// </summary>
 [Config(typeof(AnalyzerCostConfig))]
 public class BuildCostInterleavedBenchmarks
@@ -21,7 +22,7 @@ public class BuildCostInterleavedBenchmarks
     [GlobalSetup]
     public void Setup() => _arms.Setup();
 
-    [Benchmark(Description = "One round: all six build-cost arms, interleaved")]
+    [Benchmark(Description = "One round: all seven build-cost arms, interleaved")]
     public async Task<long> Round()
     {
         using var _ = CpuTime.Measure(BuildCostKeys.Interleaved);
@@ -46,7 +47,7 @@ public class BuildCostInterleavedBenchmarks
     public void Report()
     {
         _arms.Cleanup();
-        var rounds = _rounds.Count >= 3 ? _rounds.Skip(1).ToList() : _rounds;
+        var rounds = _rounds.Count >= 6 ? _rounds.Skip(3).ToList() : _rounds.Count >= 3 ? _rounds.Skip(1).ToList() : _rounds;
         Console.WriteLine($"// ---- build cost, interleaved: medians of {rounds.Count} rounds (of {_rounds.Count}) ----");
         foreach (var arm in _arms.Arms().Select(a => a.Arm))
         {
@@ -66,6 +67,15 @@ public class BuildCostInterleavedBenchmarks
             Console.WriteLine($"// Budget 1 ({unit}), PerfTuner added to the analyzer-free compile: {Text(Median(alone), "N1")} % (rounds: {string.Join(", ", alone.Select(x => Text(x, "N1")))})");
             Console.WriteLine($"// Budget 1 ({unit}), PerfTuner added on top of the SDK CA analyzers, % of that build's compile: {Text(Median(onCa), "N1")} % (rounds: {string.Join(", ", onCa.Select(x => Text(x, "N1")))})");
             Console.WriteLine($"// (for scale, {unit}) SDK CA analyzers added to the analyzer-free compile: {Text(Median(ca), "N1")} %");
+
+            // The roslyn-analyzers way: over the empty analyzer (driver attached, nothing registered), and how much of
+            // that is the floor every operation analyzer pays (the driver's IOperation trees for every body).
+            var overEmpty = rounds.Select(r => 100 * (V(r, nameof(BuildCostBenchmarks.PerfTuner)) - V(r, nameof(BuildCostBenchmarks.EmptyAnalyzer))) / V(r, nameof(BuildCostBenchmarks.EmitNoAnalyzers))).ToArray();
+            var floor = rounds.Select(r => 100 * (V(r, nameof(BuildCostBenchmarks.EmptyOperationAnalyzer)) - V(r, nameof(BuildCostBenchmarks.EmptyAnalyzer))) / V(r, nameof(BuildCostBenchmarks.EmitNoAnalyzers))).ToArray();
+            var overFloor = rounds.Select(r => 100 * (V(r, nameof(BuildCostBenchmarks.PerfTuner)) - V(r, nameof(BuildCostBenchmarks.EmptyOperationAnalyzer))) / V(r, nameof(BuildCostBenchmarks.EmitNoAnalyzers))).ToArray();
+            Console.WriteLine($"// Budget 1 ({unit}), PerfTuner over the empty analyzer, % of the analyzer-free compile: {Text(Median(overEmpty), "N1")} % (rounds: {string.Join(", ", overEmpty.Select(x => Text(x, "N1")))})");
+            Console.WriteLine($"//   of which the operation-analyzer floor (empty operation analyzer over the empty analyzer): {Text(Median(floor), "N1")} % (rounds: {string.Join(", ", floor.Select(x => Text(x, "N1")))})");
+            Console.WriteLine($"//   and PerfTuner over that floor: {Text(Median(overFloor), "N1")} % (rounds: {string.Join(", ", overFloor.Select(x => Text(x, "N1")))})");
         }
     }
 

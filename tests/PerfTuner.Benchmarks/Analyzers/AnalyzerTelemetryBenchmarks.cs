@@ -60,7 +60,7 @@ public class AnalyzerTelemetryBenchmarks
     public void Report()
     {
         var runs = _executionMs.Values.Select(v => v.Count).DefaultIfEmpty().Min();
-        Print($"first driver run of the process (cold: includes JIT)", v => v.First());
+        Print("first driver run of the process (cold: includes JIT)", v => v.First());
         if (runs > WarmUpRuns)
         {
             Print($"steady state: median of driver runs {WarmUpRuns + 1}–{runs}", v => Median(v.Skip(WarmUpRuns)));

@@ -92,7 +92,7 @@ namespace PerfTuner.Analyzers.Rules
 
                         var info = treeInfo(tree);
                         var semaphoreTypes = info.SemaphoreTypes;
-                        if (!MayUseSemaphores(block, treeInfo, state.InterestingNames(semaphoreTypes), semaphoreTypes))
+                        if (!MayUseSemaphores(block, treeInfo, state.InterestingNames(info.TypeNames), semaphoreTypes))
                         {
                             return; // cheap text and syntax check first: most bodies never touch a semaphore
                         }
@@ -135,9 +135,10 @@ namespace PerfTuner.Analyzers.Rules
             /// a name that contains another listed name: a text containing "WaitAsync" contains "Wait", so the search
             /// answers the same with "Wait" alone.
             /// </summary>
-            private static string[] SearchList(ImmutableHashSet<string> names)
+            private static string[] SearchList(ImmutableHashSet<string> set)
             {
-                var list = new List<string>();
+                var names = System.Linq.Enumerable.ToArray(set); // one enumeration of the set, then plain array loops
+                var list = new List<string>(names.Length);
                 foreach (var name in names)
                 {
                     var covered = false;
@@ -177,7 +178,7 @@ namespace PerfTuner.Analyzers.Rules
                 TypeNames = new InterestingNameSet(semaphoreTypes, InterestingNameSet.BaseNames(semaphoreTypes).ToImmutable());
             }
 
-            /// <summary>The names the type-level check searches for in this tree (the type's field names are not needed there).</summary>
+            /// <summary>The names the type-level check searches for in this tree, and the base of each type's block-level set.</summary>
             internal InterestingNameSet TypeNames { get; }
 
             internal string Text { get; }
@@ -433,27 +434,32 @@ namespace PerfTuner.Analyzers.Rules
             internal GeneratedCodeReportFilter GeneratedCode => _generatedCode;
 
             /// <summary>
-            /// Identifiers that mark a block worth analyzing; computed once per type and semaphore type set. No lock: the
-            /// set is a pure function of the type and <paramref name="semaphoreTypes"/>, so a race only computes it twice.
+            /// Identifiers that mark a block worth analyzing: the tree's base names (<paramref name="baseNames"/>), plus the
+            /// names of the type's own semaphore fields. Most types have none and share the tree's set as it is. Computed
+            /// once per type and semaphore type set; no lock: the result is a pure function of the type and the base set,
+            /// so a race only computes it twice.
             /// </summary>
-            internal InterestingNameSet InterestingNames(ImmutableHashSet<INamedTypeSymbol> semaphoreTypes)
+            internal InterestingNameSet InterestingNames(InterestingNameSet baseNames)
             {
                 var cached = _names;
-                if (cached != null && cached.For == semaphoreTypes)
+                if (cached != null && cached.For == baseNames.For)
                 {
                     return cached;
                 }
 
-                var builder = InterestingNameSet.BaseNames(semaphoreTypes);
+                var semaphoreTypes = baseNames.For;
+                ImmutableHashSet<string>.Builder? builder = null;
                 foreach (var member in _type.GetMembers())
                 {
-                    if (member is IFieldSymbol field && field.Type is INamedTypeSymbol fieldType && semaphoreTypes.Contains(fieldType.OriginalDefinition))
+                    if (member is IFieldSymbol field && field.Type is INamedTypeSymbol fieldType && semaphoreTypes.Contains(fieldType.OriginalDefinition)
+                        && !baseNames.Set.Contains(field.Name))
                     {
+                        builder ??= baseNames.Set.ToBuilder();
                         builder.Add(field.Name);
                     }
                 }
 
-                var names = new InterestingNameSet(semaphoreTypes, builder.ToImmutable());
+                var names = builder is null ? baseNames : new InterestingNameSet(semaphoreTypes, builder.ToImmutable());
                 _names = names;
                 return names;
             }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
@@ -15,17 +16,18 @@ namespace PerfTuner.Analyzers.Infrastructure
     /// </summary>
     internal sealed class CacheMemoryCacheOwner
     {
-        private readonly object _gate = new object();
-        private readonly Dictionary<IFieldSymbol, List<IFieldReferenceOperation>> _references;
-        private readonly List<Deferred> _deferred = new List<Deferred>();
+        // Filled concurrently by the scope's operation actions, read at symbol end after all of them: lock-free
+        // queues, because a steady-state profile showed threads waiting on a lock here.
+        private readonly Dictionary<IFieldSymbol, ConcurrentQueue<IFieldReferenceOperation>> _references;
+        private readonly ConcurrentQueue<Deferred> _deferred = new ConcurrentQueue<Deferred>();
 
         private CacheMemoryCacheOwner(INamedTypeSymbol type, ImmutableArray<IFieldSymbol> fields)
         {
             Type = type;
-            _references = new Dictionary<IFieldSymbol, List<IFieldReferenceOperation>>(SymbolEqualityComparer.Default);
+            _references = new Dictionary<IFieldSymbol, ConcurrentQueue<IFieldReferenceOperation>>(SymbolEqualityComparer.Default);
             foreach (var field in fields)
             {
-                _references[field] = new List<IFieldReferenceOperation>();
+                _references[field] = new ConcurrentQueue<IFieldReferenceOperation>();
             }
         }
 
@@ -79,30 +81,21 @@ namespace PerfTuner.Analyzers.Infrastructure
                 return;
             }
 
-            lock (_gate)
-            {
-                list.Add(reference);
-            }
+            list.Enqueue(reference);
         }
 
         /// <summary>A diagnostic whose fix sites can only be known once every use of the field has been seen.</summary>
         internal void Defer(IObjectCreationOperation creation, IFieldSymbol field, IObjectCreationOperation inlineOptions, string name, int sizeLimit)
         {
-            lock (_gate)
-            {
-                _deferred.Add(new Deferred(creation, field, inlineOptions, name, sizeLimit));
-            }
+            _deferred.Enqueue(new Deferred(creation, field, inlineOptions, name, sizeLimit));
         }
 
         /// <summary>The deferred creations, in source order (called once, at symbol end).</summary>
         internal IReadOnlyList<Deferred> DeferredCreations()
         {
-            lock (_gate)
-            {
-                var copy = new List<Deferred>(_deferred);
-                copy.Sort((a, b) => a.Creation.Syntax.SpanStart.CompareTo(b.Creation.Syntax.SpanStart));
-                return copy;
-            }
+            var copy = new List<Deferred>(_deferred);
+            copy.Sort((a, b) => a.Creation.Syntax.SpanStart.CompareTo(b.Creation.Syntax.SpanStart));
+            return copy;
         }
 
         /// <summary>
@@ -157,25 +150,22 @@ namespace PerfTuner.Analyzers.Infrastructure
             }
 
             var byPosition = new SortedDictionary<int, IFieldReferenceOperation>();
-            lock (_gate)
+            foreach (var reference in collected)
             {
-                foreach (var reference in collected)
+                // The other method asks the semantic model about `a.b` for the `b` of a member access, else about the name.
+                var name = reference.Syntax is MemberAccessExpressionSyntax access
+                    ? access.Name as IdentifierNameSyntax
+                    : reference.Syntax is IdentifierNameSyntax identifier && !(identifier.Parent is MemberAccessExpressionSyntax outer && outer.Name == identifier) ? identifier : null;
+                if (name is null
+                    || name.Identifier.ValueText != field.Name
+                    || name.SyntaxTree != typeSyntax.SyntaxTree
+                    || !typeSyntax.Span.Contains(name.Span)
+                    || byPosition.ContainsKey(name.SpanStart))
                 {
-                    // The other method asks the semantic model about `a.b` for the `b` of a member access, else about the name.
-                    var name = reference.Syntax is MemberAccessExpressionSyntax access
-                        ? access.Name as IdentifierNameSyntax
-                        : reference.Syntax is IdentifierNameSyntax identifier && !(identifier.Parent is MemberAccessExpressionSyntax outer && outer.Name == identifier) ? identifier : null;
-                    if (name is null
-                        || name.Identifier.ValueText != field.Name
-                        || name.SyntaxTree != typeSyntax.SyntaxTree
-                        || !typeSyntax.Span.Contains(name.Span)
-                        || byPosition.ContainsKey(name.SpanStart))
-                    {
-                        return false;
-                    }
-
-                    byPosition.Add(name.SpanStart, reference);
+                    return false;
                 }
+
+                byPosition.Add(name.SpanStart, reference);
             }
 
             if (byPosition.Count != mentions)

@@ -214,9 +214,15 @@ public static class AnalyzerCatalog
     }
 
 #pragma warning disable RS1036, RS1041, RS2008 // a benchmark-only analyzer, never shipped or loaded by a compiler
-    /// <summary>The roslyn-analyzers baseline: an analyzer that registers nothing, so only the driver's fixed cost remains.</summary>
+    /// <summary>
+    /// The roslyn-analyzers baseline: an analyzer that registers nothing, so only the driver's fixed cost remains.
+    /// With <c>operationFloor</c> it registers one operation action that does nothing: the floor of any
+    /// IOperation-based analyzer. That makes the driver build an IOperation tree for every method body (binding each
+    /// body a second time), which the plain empty analyzer never asks for; the difference between the two is what
+    /// every operation analyzer pays before its own first line runs.
+    /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class EmptyAnalyzer : DiagnosticAnalyzer
+    public sealed class EmptyAnalyzer(bool operationFloor = false) : DiagnosticAnalyzer
     {
         private static readonly DiagnosticDescriptor Descriptor = new("EMPTY0001", "Empty", "Empty", "Benchmark", DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
@@ -226,27 +232,10 @@ public static class AnalyzerCatalog
         {
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.EnableConcurrentExecution();
-        }
-    }
-
-    /// <summary>
-    /// The floor of any IOperation-based analyzer: one operation action that does nothing. Registering it makes the
-    /// driver build an IOperation tree for every method body (binding each body a second time), which the empty
-    /// analyzer never asks for; the difference between the two is what every operation analyzer pays before its
-    /// own first line runs.
-    /// </summary>
-    [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class EmptyOperationAnalyzer : DiagnosticAnalyzer
-    {
-        private static readonly DiagnosticDescriptor Descriptor = new("EMPTY0002", "Empty operation action", "Empty", "Benchmark", DiagnosticSeverity.Warning, isEnabledByDefault: true);
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptor);
-
-        public override void Initialize(AnalysisContext context)
-        {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            context.RegisterOperationAction(_ => { }, OperationKind.Invocation);
+            if (operationFloor)
+            {
+                context.RegisterOperationAction(_ => { }, OperationKind.Invocation);
+            }
         }
     }
 #pragma warning restore RS1036, RS1041, RS2008

@@ -42,7 +42,7 @@ public class BuildCostBenchmarks
         var corpus = CorpusCache.WithQdrant.Compilation;
         _compilation = corpus.WithOptions(corpus.Options.WithSpecificDiagnosticOptions(AnalyzerCatalog.SdkGlobalConfigSeverities()));
         _empty = AnalyzerCatalog.Resolve(AnalyzerCatalog.Empty);
-        _emptyOperation = ImmutableArray.Create<DiagnosticAnalyzer>(new AnalyzerCatalog.EmptyOperationAnalyzer());
+        _emptyOperation = ImmutableArray.Create<DiagnosticAnalyzer>(new AnalyzerCatalog.EmptyAnalyzer(operationFloor: true));
         _perfTuner = AnalyzerCatalog.PerfTuner().ToImmutableArray();
         _sdkCa = AnalyzerCatalog.SdkRunByBuild().ToImmutableArray();
         _sdkCaAndPerfTuner = _sdkCa.AddRange(_perfTuner);

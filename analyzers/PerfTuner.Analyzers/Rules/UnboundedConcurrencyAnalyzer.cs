@@ -54,11 +54,19 @@ namespace PerfTuner.Analyzers.Rules
                     return; // no System.Threading.Tasks.Task: no fan-out can exist
                 }
 
-                start.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
+                // Every invocation the rule judges spells one of these names (or is a discarded task, `_ = ...`):
+                // only members that do are bound and walked (SourceOperations).
+                var words = SourceWords.Create(start.Compilation, FanOutWords, DiscardWords, start.CancellationToken);
+                start.RegisterSemanticModelAction(c => SourceOperations.ForEach(c, words, site => AnalyzeInvocation(site, types), OperationKind.Invocation));
             });
         }
 
-        private static void AnalyzeInvocation(OperationAnalysisContext context, ConcurrencyTypes types)
+        /// <summary>The names in <see cref="AnalyzeInvocation"/>'s switch ("For" also spells ForEach).</summary>
+        private static readonly string[] FanOutWords = { "WhenAll", "WaitAll", "Run", "StartNew", "For" };
+
+        private static readonly string[] DiscardWords = { "_" };
+
+        private static void AnalyzeInvocation(OperationSite context, ConcurrencyTypes types)
         {
             // The driver calls this for every invocation in the compilation: the method name (already bound) decides
             // first, and a type comparison only follows for the six names that can start or join a fan-out.
@@ -114,7 +122,7 @@ namespace PerfTuner.Analyzers.Rules
 
         // ---- Task.WhenAll / Task.WaitAll -------------------------------------------------------------------------
 
-        private static void AnalyzeJoin(OperationAnalysisContext context, IInvocationOperation invocation, ConcurrencyTypes types)
+        private static void AnalyzeJoin(OperationSite context, IInvocationOperation invocation, ConcurrencyTypes types)
         {
             IArgumentOperation? tasks = null;
             foreach (var argument in invocation.Arguments)
@@ -143,7 +151,7 @@ namespace PerfTuner.Analyzers.Rules
 
         // ---- Task.Run / StartNew / _ = DoAsync() per element -----------------------------------------------------
 
-        private static void AnalyzeFireAndForget(OperationAnalysisContext context, IInvocationOperation invocation, ConcurrencyTypes types, string what, bool discardedOnly)
+        private static void AnalyzeFireAndForget(OperationSite context, IInvocationOperation invocation, ConcurrencyTypes types, string what, bool discardedOnly)
         {
             if (!IsDiscarded(invocation, allowExpressionStatement: !discardedOnly))
             {
@@ -183,7 +191,7 @@ namespace PerfTuner.Analyzers.Rules
 
         // ---- Parallel.ForEach / Parallel.For ---------------------------------------------------------------------
 
-        private static void AnalyzeParallel(OperationAnalysisContext context, IInvocationOperation invocation, ConcurrencyTypes types)
+        private static void AnalyzeParallel(OperationSite context, IInvocationOperation invocation, ConcurrencyTypes types)
         {
             IOperation? options = null;
             foreach (var argument in invocation.Arguments)
@@ -313,10 +321,10 @@ namespace PerfTuner.Analyzers.Rules
 
         // ---- reporting -------------------------------------------------------------------------------------------
 
-        private static int MaxFanOut(OperationAnalysisContext context) =>
+        private static int MaxFanOut(OperationSite context) =>
             RuleOptions.GetInt(context.Options, context.Operation.Syntax.SyntaxTree, DiagnosticIds.UnboundedConcurrency, MaxFanOutOption, DefaultMaxFanOut, min: 0);
 
-        private static void Report(OperationAnalysisContext context, ConcurrencyTypes types, IInvocationOperation invocation, string what, SyntaxNode source, bool selectLambda)
+        private static void Report(OperationSite context, ConcurrencyTypes types, IInvocationOperation invocation, string what, SyntaxNode source, bool selectLambda)
         {
             // Squiggle the method name (Task.WhenAll, Task.Run, Parallel.ForEach), not the whole lambda.
             var location = invocation.Syntax is InvocationExpressionSyntax call ? call.Expression.GetLocation() : invocation.Syntax.GetLocation();
@@ -376,11 +384,11 @@ namespace PerfTuner.Analyzers.Rules
         /// <summary>One analysis of one invocation: finds where the joined or discarded tasks were started, and how many at once.</summary>
         private sealed class FanOutScan
         {
-            private readonly OperationAnalysisContext _context;
+            private readonly OperationSite _context;
             private readonly ConcurrencyTypes _types;
             private readonly ConcurrencyFanOutWidth _width;
 
-            internal FanOutScan(OperationAnalysisContext context, ConcurrencyTypes types)
+            internal FanOutScan(OperationSite context, ConcurrencyTypes types)
             {
                 _context = context;
                 _types = types;

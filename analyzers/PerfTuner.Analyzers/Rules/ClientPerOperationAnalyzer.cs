@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -44,24 +45,60 @@ namespace PerfTuner.Analyzers.Rules
                 return; // nothing this rule knows about is referenced: pay nothing
             }
 
+            var words = SourceWords.Create(context.Compilation, Words(context.Compilation, context.Options), wholeWords: null, context.CancellationToken);
             if (!anyConfigured)
             {
                 // The common case: no file sets client_types, so no option lookup per object creation.
-                context.RegisterOperationAction(c => AnalyzeObjectCreation(c, known, ImmutableHashSet<INamedTypeSymbol>.Empty), OperationKind.ObjectCreation);
+                context.RegisterSemanticModelAction(c => SourceOperations.ForEach(
+                    c, words, site => Analyze(site, known, ImmutableHashSet<INamedTypeSymbol>.Empty), OperationKind.ObjectCreation, OperationKind.Invocation));
             }
             else
             {
                 // Extra client types configured per file; resolved once per distinct option value.
                 var configured = new ConcurrentDictionary<string, ImmutableHashSet<INamedTypeSymbol>>(System.StringComparer.Ordinal);
                 var compilation = context.Compilation;
-                context.RegisterOperationAction(
-                    c => AnalyzeObjectCreation(c, known, ConfiguredTypes(c.Options, c.Operation.Syntax.SyntaxTree, compilation, configured)),
-                    OperationKind.ObjectCreation);
+                context.RegisterSemanticModelAction(c => SourceOperations.ForEach(
+                    c,
+                    words,
+                    site => Analyze(site, known, ConfiguredTypes(site.Options, site.Operation.Syntax.SyntaxTree, compilation, configured)),
+                    OperationKind.ObjectCreation,
+                    OperationKind.Invocation));
             }
+        }
 
-            if (known.GrpcChannel != null)
+        /// <summary>
+        /// What a flagged creation spells: the client type's name (or a configured one), or the target-typed
+        /// <c>new(...)</c> whose type is written elsewhere (a line break between <c>new</c> and its parenthesis is
+        /// the one spelling this misses).
+        /// </summary>
+        private static IEnumerable<string> Words(Compilation compilation, AnalyzerOptions options)
+        {
+            yield return "QdrantClient";
+            yield return "QdrantGrpcClient";
+            yield return "GrpcChannel";
+            yield return "HttpClient";
+            yield return "new(";
+            yield return "new (";
+            foreach (var tree in compilation.SyntaxTrees)
             {
-                context.RegisterOperationAction(c => AnalyzeInvocation(c, known), OperationKind.Invocation);
+                foreach (var name in RuleOptions.GetList(options, tree, DiagnosticIds.ClientPerOperation, ClientTypesOption))
+                {
+                    var simple = name.Substring(name.LastIndexOf('.') + 1);
+                    var arity = simple.IndexOf('`');
+                    yield return arity < 0 ? simple : simple.Substring(0, arity);
+                }
+            }
+        }
+
+        private static void Analyze(OperationSite site, ClientPerOperationTypes known, ImmutableHashSet<INamedTypeSymbol> configured)
+        {
+            if (site.Operation.Kind == OperationKind.ObjectCreation)
+            {
+                AnalyzeObjectCreation(site, known, configured);
+            }
+            else if (known.GrpcChannel != null)
+            {
+                AnalyzeInvocation(site, known);
             }
         }
 
@@ -105,7 +142,7 @@ namespace PerfTuner.Analyzers.Rules
             });
         }
 
-        private static void AnalyzeObjectCreation(OperationAnalysisContext context, ClientPerOperationTypes known, ImmutableHashSet<INamedTypeSymbol> configured)
+        private static void AnalyzeObjectCreation(OperationSite context, ClientPerOperationTypes known, ImmutableHashSet<INamedTypeSymbol> configured)
         {
             var creation = (IObjectCreationOperation)context.Operation;
             if (!(creation.Type is INamedTypeSymbol type))
@@ -126,7 +163,7 @@ namespace PerfTuner.Analyzers.Rules
             Report(context, creation, type, known);
         }
 
-        private static void AnalyzeInvocation(OperationAnalysisContext context, ClientPerOperationTypes known)
+        private static void AnalyzeInvocation(OperationSite context, ClientPerOperationTypes known)
         {
             var invocation = (IInvocationOperation)context.Operation;
             if (!known.IsChannelFactory(invocation.TargetMethod) || !ClientCreation.OpensConnection(invocation, known))
@@ -137,7 +174,7 @@ namespace PerfTuner.Analyzers.Rules
             Report(context, invocation, invocation.TargetMethod.ContainingType, known);
         }
 
-        private static void Report(OperationAnalysisContext context, IOperation creation, ITypeSymbol type, ClientPerOperationTypes known)
+        private static void Report(OperationSite context, IOperation creation, ITypeSymbol type, ClientPerOperationTypes known)
         {
             var owner = OperationOwner.Find(creation, context.ContainingSymbol);
             if (owner.Kind == OperationOwnerKind.NotAnOperation)

@@ -56,26 +56,14 @@ namespace PerfTuner.Analyzers.Rules
             // Parsed upsert_methods per file (editorconfig sections may differ between files).
             var perFile = new ConcurrentDictionary<SyntaxTree, ImmutableHashSet<string>>();
             var generated = new GeneratedCodeReportFilter(context.Compilation);
-            if (targets.HasConfiguredMethods)
-            {
-                // A configured name (Add, Save...) may be called implicitly (collection initializers, query syntax):
-                // no text filter, every invocation is looked at.
-                context.RegisterOperationAction(c => AnalyzeInvocation(c, targets, perFile, generated), OperationKind.Invocation);
-                return;
-            }
-
-            // Only types whose source can spell UpsertAsync/Upsert get an invocation action (see UpsertTypeTextFilter):
-            // the driver then never calls the rule for the invocations of every other type.
-            var texts = new UpsertTypeTextFilter();
-            context.RegisterSymbolStartAction(
-                type =>
-                {
-                    if (texts.MayCallUpsert((INamedTypeSymbol)type.Symbol, type.CancellationToken))
-                    {
-                        type.RegisterOperationAction(c => AnalyzeInvocation(c, targets, perFile, generated), OperationKind.Invocation);
-                    }
-                },
-                SymbolKind.NamedType);
+            // An upsert call spells "Upsert" (C# never calls a method of that name implicitly), so only members whose
+            // source does are bound and walked (SourceOperations). A configured name (Add, Save...) may be called
+            // implicitly (collection initializers, query syntax): then every member is.
+            var words = targets.HasConfiguredMethods
+                ? SourceWords.Everything
+                : SourceWords.Create(context.Compilation, new[] { "Upsert" }, wholeWords: null, context.CancellationToken);
+            context.RegisterSemanticModelAction(c => SourceOperations.ForEach(
+                c, words, site => AnalyzeInvocation(site, targets, perFile, generated), OperationKind.Invocation));
         }
 
         /// <summary>Every upsert_methods entry configured globally or for any file of the compilation.</summary>
@@ -135,7 +123,7 @@ namespace PerfTuner.Analyzers.Rules
         }
 
         private static void AnalyzeInvocation(
-            OperationAnalysisContext context,
+            OperationSite context,
             UpsertTargets targets,
             ConcurrentDictionary<SyntaxTree, ImmutableHashSet<string>> perFile,
             GeneratedCodeReportFilter generated)

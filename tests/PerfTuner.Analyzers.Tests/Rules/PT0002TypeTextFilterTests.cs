@@ -4,7 +4,7 @@ using PerfTuner.Analyzers.Tests.Verifiers;
 namespace PerfTuner.Analyzers.Tests.Rules;
 
 /// <summary>
-/// PT0002 looks only at the invocations of types whose source can spell an upsert call. These cases pin that every
+/// PT0002 looks only at the invocations of members whose source can spell an upsert call. These cases pin that every
 /// place such a call can live is still analysed: top-level statements, every part of a partial type, nested types, and
 /// a call spelled with a unicode escape. A line marked <c>// reported</c> is where a diagnostic is expected; no other
 /// line may have one.

@@ -71,35 +71,31 @@ namespace PerfTuner.Analyzers.Rules
                 SemaphoreTypes(context.Options, t, known, typesByOption),
                 RuleOptions.GetBool(context.Options, t, DiagnosticIds.SemaphoreMisuse, PerItemOption, defaultValue: true)));
 
-            context.RegisterSymbolStartAction(
-                typeStart =>
+            // One symbol action per type, walking the blocks of the candidate types itself (SourceOperations.OfType):
+            // an operation-block action would make the driver bind every body of every such type for the rule.
+            var compilation = context.Compilation;
+            context.RegisterSymbolAction(
+                typeContext =>
                 {
-                    var type = (INamedTypeSymbol)typeStart.Symbol;
-                    if (!TypeMayUseSemaphores(type, treeInfo, typeStart.CancellationToken))
+                    var type = (INamedTypeSymbol)typeContext.Symbol;
+                    var ct = typeContext.CancellationToken;
+                    if (!TypeMayUseSemaphores(type, treeInfo, ct))
                     {
-                        return; // the common case: no block of this type could pass MayUseSemaphores, so register nothing
+                        return; // the common case: no block of this type could pass MayUseSemaphores
                     }
 
                     var state = new TypeState(type, generatedCode);
-
-                    typeStart.RegisterOperationBlockAction(block =>
+                    foreach (var (blocks, owner) in SourceOperations.OfType(type, compilation, ct))
                     {
-                        var tree = block.OperationBlocks.IsEmpty ? null : block.OperationBlocks[0].Syntax.SyntaxTree;
-                        if (tree == null)
+                        var block = new OperationBlockSite(blocks, owner, typeContext.ReportDiagnostic, ct);
+                        var info = treeInfo(blocks[0].Syntax.SyntaxTree);
+                        if (MayUseSemaphores(block, treeInfo, state.InterestingNames(info.TypeNames), info.SemaphoreTypes))
                         {
-                            return;
+                            new BlockAnalysis(block, state, known, info.SemaphoreTypes, info.PerItem).Run(); // cheap text and syntax check first
                         }
+                    }
 
-                        var info = treeInfo(tree);
-                        var semaphoreTypes = info.SemaphoreTypes;
-                        if (!MayUseSemaphores(block, treeInfo, state.InterestingNames(info.TypeNames), semaphoreTypes))
-                        {
-                            return; // cheap text and syntax check first: most bodies never touch a semaphore
-                        }
-
-                        new BlockAnalysis(block, state, known, semaphoreTypes, info.PerItem).Run();
-                    });
-                    typeStart.RegisterSymbolEndAction(state.ReportFieldWaits);
+                    state.ReportFieldWaits(typeContext);
                 },
                 SymbolKind.NamedType);
         }
@@ -248,7 +244,7 @@ namespace PerfTuner.Analyzers.Rules
         /// name or one of the type's own semaphore fields. A block with none of them is skipped without walking its
         /// operations. Field initializers of semaphore fields are always analyzed (they tell signals from throttles).
         /// </summary>
-        private static bool MayUseSemaphores(OperationBlockAnalysisContext block, Func<SyntaxTree, TreeInfo> treeInfo, InterestingNameSet names, ImmutableHashSet<INamedTypeSymbol> semaphoreTypes)
+        private static bool MayUseSemaphores(OperationBlockSite block, Func<SyntaxTree, TreeInfo> treeInfo, InterestingNameSet names, ImmutableHashSet<INamedTypeSymbol> semaphoreTypes)
         {
             var owner = block.OwningSymbol;
             if (owner is IFieldSymbol field && field.Type is INamedTypeSymbol fieldType && semaphoreTypes.Contains(fieldType.OriginalDefinition))
@@ -416,16 +412,14 @@ namespace PerfTuner.Analyzers.Rules
         /// </summary>
         private sealed class TypeState
         {
-            // Blocks of one type run concurrently. Lock-free queues, folded once at the symbol end (which the driver
-            // runs after every block of the type): with a lock here, a steady-state profile found a third of the
-            // rule's samples waiting in Monitor.Enter.
+            // The blocks of one type are walked one after another by the type's symbol action, then folded once.
             private readonly INamedTypeSymbol _type;
-            private readonly ConcurrentQueue<FieldWait> _waits = new ConcurrentQueue<FieldWait>();
-            private readonly ConcurrentQueue<KeyValuePair<IFieldSymbol, FunctionKey>> _releases = new ConcurrentQueue<KeyValuePair<IFieldSymbol, FunctionKey>>();
-            private readonly ConcurrentQueue<IFieldSymbol> _escaped = new ConcurrentQueue<IFieldSymbol>();
-            private readonly ConcurrentQueue<IFieldSymbol> _signals = new ConcurrentQueue<IFieldSymbol>();
+            private readonly List<FieldWait> _waits = new List<FieldWait>();
+            private readonly List<KeyValuePair<IFieldSymbol, FunctionKey>> _releases = new List<KeyValuePair<IFieldSymbol, FunctionKey>>();
+            private readonly List<IFieldSymbol> _escaped = new List<IFieldSymbol>();
+            private readonly List<IFieldSymbol> _signals = new List<IFieldSymbol>();
             private readonly GeneratedCodeReportFilter _generatedCode;
-            private volatile InterestingNameSet? _names;
+            private InterestingNameSet? _names;
 
             internal TypeState(INamedTypeSymbol type, GeneratedCodeReportFilter generatedCode)
             {
@@ -438,8 +432,7 @@ namespace PerfTuner.Analyzers.Rules
             /// <summary>
             /// Identifiers that mark a block worth analyzing: the tree's base names (<paramref name="baseNames"/>), plus the
             /// names of the type's own semaphore fields. Most types have none and share the tree's set as it is. Computed
-            /// once per type and semaphore type set; no lock: the result is a pure function of the type and the base set,
-            /// so a race only computes it twice.
+            /// once per type and semaphore type set.
             /// </summary>
             internal InterestingNameSet InterestingNames(InterestingNameSet baseNames)
             {
@@ -469,17 +462,17 @@ namespace PerfTuner.Analyzers.Rules
             internal bool Owns(IFieldSymbol field) =>
                 SymbolEqualityComparer.Default.Equals(field.ContainingType?.OriginalDefinition, _type.OriginalDefinition);
 
-            internal void AddWait(FieldWait wait) => _waits.Enqueue(wait);
+            internal void AddWait(FieldWait wait) => _waits.Add(wait);
 
-            internal void AddRelease(IFieldSymbol field, FunctionKey function) => _releases.Enqueue(new KeyValuePair<IFieldSymbol, FunctionKey>(field, function));
+            internal void AddRelease(IFieldSymbol field, FunctionKey function) => _releases.Add(new KeyValuePair<IFieldSymbol, FunctionKey>(field, function));
 
-            internal void MarkEscaped(IFieldSymbol field) => _escaped.Enqueue(field);
+            internal void MarkEscaped(IFieldSymbol field) => _escaped.Add(field);
 
-            internal void MarkSignal(IFieldSymbol field) => _signals.Enqueue(field);
+            internal void MarkSignal(IFieldSymbol field) => _signals.Add(field);
 
             internal void ReportFieldWaits(SymbolAnalysisContext context)
             {
-                if (_waits.IsEmpty)
+                if (_waits.Count == 0)
                 {
                     return;
                 }
@@ -585,7 +578,7 @@ namespace PerfTuner.Analyzers.Rules
         /// <summary>One pass over one operation block (a method body, accessor, field initializer…).</summary>
         private sealed class BlockAnalysis
         {
-            private readonly OperationBlockAnalysisContext _context;
+            private readonly OperationBlockSite _context;
             private readonly TypeState _state;
             private readonly KnownTypes _known;
             private readonly ImmutableHashSet<INamedTypeSymbol> _semaphoreTypes;
@@ -597,7 +590,7 @@ namespace PerfTuner.Analyzers.Rules
             private readonly HashSet<ILocalSymbol> _signalLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
             private readonly Dictionary<ILocalSymbol, IOperation> _localDeclarations = new Dictionary<ILocalSymbol, IOperation>(SymbolEqualityComparer.Default);
 
-            internal BlockAnalysis(OperationBlockAnalysisContext context, TypeState state, KnownTypes known, ImmutableHashSet<INamedTypeSymbol> semaphoreTypes, bool perItem)
+            internal BlockAnalysis(OperationBlockSite context, TypeState state, KnownTypes known, ImmutableHashSet<INamedTypeSymbol> semaphoreTypes, bool perItem)
             {
                 _context = context;
                 _state = state;

@@ -53,7 +53,22 @@ namespace PerfTuner.Analyzers.Infrastructure
         {
             foreach (var reference in type.DeclaringSyntaxReferences)
             {
-                if (!(reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration))
+                var syntax = reference.GetSyntax(cancellationToken);
+                if (syntax is CompilationUnitSyntax unit)
+                {
+                    // The top-level statements' Program: its one block is the statements of that file.
+#pragma warning disable RS1030 // see below
+                    var unitModel = compilation.GetSemanticModel(unit.SyntaxTree);
+#pragma warning restore RS1030
+                    foreach (var block in Group(Blocks(unitModel, unit, cancellationToken)))
+                    {
+                        yield return block;
+                    }
+
+                    continue;
+                }
+
+                if (!(syntax is TypeDeclarationSyntax declaration))
                 {
                     continue;
                 }

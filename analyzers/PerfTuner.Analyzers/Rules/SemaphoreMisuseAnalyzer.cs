@@ -89,9 +89,9 @@ namespace PerfTuner.Analyzers.Rules
                     {
                         var block = new OperationBlockSite(blocks, owner, typeContext.ReportDiagnostic, ct);
                         var info = treeInfo(blocks[0].Syntax.SyntaxTree);
-                        if (MayUseSemaphores(block, treeInfo, state.InterestingNames(info.TypeNames), info.SemaphoreTypes))
+                        if (MayUseSemaphores(block, treeInfo, state.InterestingNames(info.TypeNames), info.SemaphoreTypes)) // cheap text and syntax check first
                         {
-                            new BlockAnalysis(block, state, known, info.SemaphoreTypes, info.PerItem).Run(); // cheap text and syntax check first
+                            new BlockAnalysis(block, state, known, info.SemaphoreTypes, info.PerItem).Run();
                         }
                     }
 

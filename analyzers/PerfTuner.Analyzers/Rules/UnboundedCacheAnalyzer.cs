@@ -98,58 +98,105 @@ namespace PerfTuner.Analyzers.Rules
             var generated = new GeneratedCodeReportFilter(context.Compilation);
             if (types != null || memoryCache != null)
             {
-                // One symbol-start action for both halves: the driver calls it for every type.
-                context.RegisterSymbolStartAction(
-                    c =>
-                    {
-                        if (types != null)
-                        {
-                            OnTypeStart(c, types, generated);
-                        }
-
-                        if (memoryCache != null)
-                        {
-                            OnMemoryCacheOwnerStart(c, memoryCache, generated);
-                        }
-                    },
-                    SymbolKind.NamedType);
+                // One symbol action per type for both halves; a candidate type's blocks are walked by the rule itself
+                // (SourceOperations.OfType): operation actions would make the driver bind every body of the compilation.
+                context.RegisterSymbolAction(c => OnType(c, types, memoryCache, generated), SymbolKind.NamedType);
             }
 
             if (memoryCache != null)
             {
-                context.RegisterOperationAction(c => AnalyzeMemoryCacheCreation(c, memoryCache, generated, owner: null), OperationKind.ObjectCreation);
+                // new MemoryCache(...) anywhere else: only members that spell MemoryCache (or a target-typed new) are bound.
+                var words = SourceWords.Create(context.Compilation, new[] { "MemoryCache", "new(", "new (" }, wholeWords: null, context.CancellationToken);
+                context.RegisterSemanticModelAction(c => SourceOperations.ForEach(
+                    c, words, site => AnalyzeMemoryCacheCreation(site, memoryCache, generated, owner: null), OperationKind.ObjectCreation));
             }
         }
 
-        // ---- keyed collection fields -------------------------------------------------------------------------
-
-        private static void OnTypeStart(SymbolStartAnalysisContext context, CompilationTypes types, GeneratedCodeReportFilter generated)
+        /// <summary>
+        /// A type with candidate collection fields or a tracked MemoryCache field: every operation of its own members,
+        /// in source order, then the verdicts — what a symbol-start scope with operation and symbol-end actions would do.
+        /// </summary>
+        private static void OnType(SymbolAnalysisContext context, CompilationTypes? types, CacheMemoryCacheTypes? memoryCache, GeneratedCodeReportFilter generated)
         {
             if (!(context.Symbol is INamedTypeSymbol type))
             {
                 return;
             }
 
+            var candidates = types is null ? null : CandidateFields(type, types, context.Options, context.CancellationToken);
+            var owner = memoryCache is null ? null : CacheMemoryCacheOwner.For(type, memoryCache);
+            if (candidates is null && owner is null)
+            {
+                return; // the common case: nothing bound, nothing paid
+            }
+
+            var initOnly = new CacheInitOnlyMethods();
+            // CacheInitOnlyMethods only ever answers for private ordinary methods: without one there is nothing to record.
+            var recordCalls = candidates != null && HasPrivateOrdinaryMethod(type);
+            var ct = context.CancellationToken;
+            foreach (var (blocks, member) in SourceOperations.OfType(type, context.Compilation, ct))
+            {
+                foreach (var root in blocks)
+                {
+                    foreach (var operation in root.DescendantsAndSelf())
+                    {
+                        var site = new OperationSite(operation, member, context.Compilation, context.Options, context.ReportDiagnostic, ct);
+                        switch (operation.Kind)
+                        {
+                            case OperationKind.FieldReference:
+                                if (candidates != null)
+                                {
+                                    OnFieldReference(site, candidates);
+                                }
+
+                                owner?.AddReference((IFieldReferenceOperation)operation);
+                                break;
+                            case OperationKind.FieldInitializer when candidates != null:
+                                OnFieldInitializer(site, candidates);
+                                break;
+                            case OperationKind.Invocation when recordCalls:
+                            case OperationKind.MethodReference when recordCalls:
+                                OnCallInType(site, type, initOnly);
+                                break;
+                            case OperationKind.ObjectCreation when owner != null:
+                                AnalyzeMemoryCacheCreation(site, memoryCache!, generated, owner);
+                                break;
+                        }
+                    }
+                }
+            }
+
+            if (candidates != null)
+            {
+                OnTypeEnd(context, candidates, initOnly, generated);
+            }
+
+            if (owner != null)
+            {
+                ReportDeferredCreations(context, owner, memoryCache!);
+            }
+        }
+
+        // ---- keyed collection fields -------------------------------------------------------------------------
+
+        /// <summary>The type's private collection fields that may be caches, or null when it has none (most types).</summary>
+        private static Dictionary<IFieldSymbol, CacheFieldUsage>? CandidateFields(INamedTypeSymbol type, CompilationTypes types, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
+        {
             Dictionary<IFieldSymbol, CacheFieldUsage>? candidates = null;
             foreach (var member in type.GetMembers())
             {
-                if (member is IFieldSymbol field && IsCandidate(field, types, context.Options))
+                if (member is IFieldSymbol field && IsCandidate(field, types, options))
                 {
                     candidates ??= new Dictionary<IFieldSymbol, CacheFieldUsage>(SymbolEqualityComparer.Default);
                     candidates[field] = new CacheFieldUsage(field);
                 }
             }
 
-            if (candidates is null)
-            {
-                return; // the common case: nothing registered, nothing paid
-            }
-
-            // Nested types get their own symbol scope, so their uses of our fields are invisible here: a field a
+            // Nested types are not walked with their outer type, so their uses of our fields are invisible: a field a
             // nested type so much as names is left alone (precision first).
-            if (!type.GetTypeMembers().IsEmpty)
+            if (candidates != null && !type.GetTypeMembers().IsEmpty)
             {
-                var named = NamesUsedInNestedTypes(type, context.CancellationToken);
+                var named = NamesUsedInNestedTypes(type, cancellationToken);
                 foreach (var usage in candidates.Values)
                 {
                     if (named.Contains(usage.Field.Name))
@@ -159,21 +206,11 @@ namespace PerfTuner.Analyzers.Rules
                 }
             }
 
-            // The map is only read from here on; each CacheFieldUsage locks its own updates.
-            context.RegisterOperationAction(c => OnFieldReference(c, candidates), OperationKind.FieldReference);
-            context.RegisterOperationAction(c => OnFieldInitializer(c, candidates), OperationKind.FieldInitializer);
-            var initOnly = new CacheInitOnlyMethods();
-            if (HasPrivateOrdinaryMethod(type))
-            {
-                // CacheInitOnlyMethods only ever answers for private ordinary methods: without one there is nothing to record.
-                context.RegisterOperationAction(c => OnCallInType(c, type, initOnly), OperationKind.Invocation, OperationKind.MethodReference);
-            }
-
-            context.RegisterSymbolEndAction(c => OnTypeEnd(c, candidates, initOnly, generated));
+            return candidates;
         }
 
         /// <summary>Records calls to (and delegates of) this type's private methods, for CacheInitOnlyMethods.</summary>
-        private static void OnCallInType(OperationAnalysisContext context, INamedTypeSymbol type, CacheInitOnlyMethods initOnly)
+        private static void OnCallInType(OperationSite context, INamedTypeSymbol type, CacheInitOnlyMethods initOnly)
         {
             switch (context.Operation)
             {
@@ -266,7 +303,7 @@ namespace PerfTuner.Analyzers.Rules
             return false;
         }
 
-        private static void OnFieldInitializer(OperationAnalysisContext context, Dictionary<IFieldSymbol, CacheFieldUsage> candidates)
+        private static void OnFieldInitializer(OperationSite context, Dictionary<IFieldSymbol, CacheFieldUsage> candidates)
         {
             var initializer = (IFieldInitializerOperation)context.Operation;
             foreach (var field in initializer.InitializedFields)
@@ -278,7 +315,7 @@ namespace PerfTuner.Analyzers.Rules
             }
         }
 
-        private static void OnFieldReference(OperationAnalysisContext context, Dictionary<IFieldSymbol, CacheFieldUsage> candidates)
+        private static void OnFieldReference(OperationSite context, Dictionary<IFieldSymbol, CacheFieldUsage> candidates)
         {
             var reference = (IFieldReferenceOperation)context.Operation;
             if (reference.Field is null || !candidates.TryGetValue(reference.Field.OriginalDefinition, out var usage))
@@ -688,25 +725,6 @@ namespace PerfTuner.Analyzers.Rules
 
         // ---- MemoryCache without SizeLimit ---------------------------------------------------------------------
 
-        /// <summary>
-        /// A type with a private MemoryCache/IMemoryCache field analyses its own <c>new MemoryCache(...)</c>s in its
-        /// symbol scope, collecting the field's references as the driver produces them, so the fix sites are computed
-        /// at symbol end without re-binding (see <see cref="CacheMemoryCacheOwner"/>). Every other creation is analysed
-        /// by the compilation-wide action, exactly as before.
-        /// </summary>
-        private static void OnMemoryCacheOwnerStart(SymbolStartAnalysisContext context, CacheMemoryCacheTypes types, GeneratedCodeReportFilter generated)
-        {
-            var owner = CacheMemoryCacheOwner.For(context.Symbol as INamedTypeSymbol, types);
-            if (owner is null)
-            {
-                return;
-            }
-
-            context.RegisterOperationAction(c => owner.AddReference((IFieldReferenceOperation)c.Operation), OperationKind.FieldReference);
-            context.RegisterOperationAction(c => AnalyzeMemoryCacheCreation(c, types, generated, owner), OperationKind.ObjectCreation);
-            context.RegisterSymbolEndAction(c => ReportDeferredCreations(c, owner, types));
-        }
-
         private static void ReportDeferredCreations(SymbolAnalysisContext context, CacheMemoryCacheOwner owner, CacheMemoryCacheTypes types)
         {
             foreach (var deferred in owner.DeferredCreations())
@@ -717,7 +735,7 @@ namespace PerfTuner.Analyzers.Rules
         }
 
         /// <param name="owner">Null for the compilation-wide action, which leaves the creations of owner types to their scope.</param>
-        private static void AnalyzeMemoryCacheCreation(OperationAnalysisContext context, CacheMemoryCacheTypes types, GeneratedCodeReportFilter generated, CacheMemoryCacheOwner? owner)
+        private static void AnalyzeMemoryCacheCreation(OperationSite context, CacheMemoryCacheTypes types, GeneratedCodeReportFilter generated, CacheMemoryCacheOwner? owner)
         {
             var creation = (IObjectCreationOperation)context.Operation;
             if (creation.Constructor is null || !SymbolEqualityComparer.Default.Equals(creation.Type, types.MemoryCache))

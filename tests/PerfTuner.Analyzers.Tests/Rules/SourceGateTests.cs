@@ -1,0 +1,180 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+using PerfTuner.Analyzers.Rules;
+using PerfTuner.Analyzers.Tests.Verifiers;
+
+namespace PerfTuner.Analyzers.Tests.Rules;
+
+/// <summary>
+/// The rules bind only the members whose source spells one of their words (SourceWords, SourceOperations). These
+/// cases pin the places such a gate could miss and must not: aliases (file-local and global, in another file),
+/// top-level statements, a partial type spread over two files, and a name spelled with a unicode escape.
+/// </summary>
+public class SourceGateTests
+{
+    private static Task RunAsync<TAnalyzer>(OutputKind outputKind, params string[] sources)
+        where TAnalyzer : Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer, new()
+    {
+        var test = new Verify<TAnalyzer>.AnalyzerTest(editorConfig: null);
+        test.TestState.OutputKind = outputKind;
+        for (var i = 0; i < sources.Length; i++)
+        {
+            test.TestState.Sources.Add(($"/File{i}.cs", sources[i]));
+        }
+
+        test.TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.Logging.ILoggerFactory).Assembly.Location));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task PT0004_sees_a_client_created_through_a_using_alias() =>
+        RunAsync<ClientPerOperationAnalyzer>(OutputKind.DynamicallyLinkedLibrary, """
+            using System.Threading.Tasks;
+            using Http = System.Net.Http.HttpClient;
+
+            public sealed class Fetcher
+            {
+                public async Task<string> GetAsync(string url)
+                {
+                    using var client = {|PT0004:new Http()|};
+                    return await client.GetStringAsync(url);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task PT0004_sees_a_client_created_through_a_global_alias_declared_in_another_file() =>
+        RunAsync<ClientPerOperationAnalyzer>(
+            OutputKind.DynamicallyLinkedLibrary,
+            "global using Web = System.Net.Http.HttpClient;\n",
+            """
+            using System.Threading.Tasks;
+
+            public sealed class Fetcher
+            {
+                public async Task<string> GetAsync(string url)
+                {
+                    using var client = {|PT0004:new Web()|};
+                    return await client.GetStringAsync(url);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task PT0004_sees_a_target_typed_client_whose_type_is_named_only_in_the_signature() =>
+        RunAsync<ClientPerOperationAnalyzer>(OutputKind.DynamicallyLinkedLibrary, """
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            public sealed class Fetcher
+            {
+                public async Task<int> CountAsync(string[] urls)
+                {
+                    var total = 0;
+                    foreach (var url in urls)
+                    {
+                        total += await LengthAsync(url);
+                    }
+
+                    return total;
+                }
+
+                private static async Task<int> LengthAsync(string url)
+                {
+                    using var client = Create();
+                    return (await client.GetStringAsync(url)).Length;
+                }
+
+                private static HttpClient Create() => new();
+            }
+            """);
+
+    [Fact]
+    public Task PT0005_sees_a_leaked_permit_in_top_level_statements() =>
+        RunAsync<SemaphoreMisuseAnalyzer>(OutputKind.ConsoleApplication, """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            var gate = new SemaphoreSlim(1, 1);
+            foreach (var delay in new[] { 10, 20 })
+            {
+                await {|PT0005:gate.WaitAsync()|};
+                await Task.Delay(delay);
+                gate.Release();
+            }
+            """);
+
+    [Fact]
+    public Task PT0001_reads_every_part_of_a_partial_type_across_files() =>
+        RunAsync<UnboundedCacheAnalyzer>(
+            OutputKind.DynamicallyLinkedLibrary,
+            """
+            using System.Collections.Generic;
+
+            public sealed partial class LabelCache
+            {
+                private readonly Dictionary<string, string> _labelCache = new();
+
+                public string Label(string key)
+                {
+                    if (!_labelCache.TryGetValue(key, out var label))
+                    {
+                        label = key.ToUpperInvariant();
+                        _labelCache[key] = label;
+                    }
+
+                    return label;
+                }
+            }
+            """,
+            """
+            public sealed partial class LabelCache
+            {
+                public void Reset() => _labelCache.Clear();
+            }
+            """);
+
+    [Fact]
+    public Task PT0001_reports_a_partial_type_whose_other_file_never_evicts() =>
+        RunAsync<UnboundedCacheAnalyzer>(
+            OutputKind.DynamicallyLinkedLibrary,
+            """
+            using System.Collections.Generic;
+
+            public sealed partial class LabelCache
+            {
+                private readonly Dictionary<string, string> {|PT0001:_labelCache|} = new();
+            }
+            """,
+            """
+            public sealed partial class LabelCache
+            {
+                public string Label(string key)
+                {
+                    if (!_labelCache.TryGetValue(key, out var label))
+                    {
+                        label = key.ToUpperInvariant();
+                        _labelCache[key] = label;
+                    }
+
+                    return label;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task PT0003_sees_WhenAll_spelled_with_a_unicode_escape() =>
+        RunAsync<UnboundedConcurrencyAnalyzer>(OutputKind.DynamicallyLinkedLibrary, """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            public sealed class Crawler(HttpClient http)
+            {
+                public Task<string[]> FetchAllAsync(IEnumerable<string> urls) =>
+                    {|PT0003:Task.\u0057henAll|}(urls.Select(url => http.GetStringAsync(url)));
+            }
+            """);
+}

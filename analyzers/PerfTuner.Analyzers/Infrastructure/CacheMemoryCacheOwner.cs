@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
@@ -9,35 +8,36 @@ using Microsoft.CodeAnalysis.Operations;
 namespace PerfTuner.Analyzers.Infrastructure
 {
     /// <summary>
-    /// A type that may hold a MemoryCache in a private field (PT0001). Its symbol-start scope collects the
-    /// <see cref="IFieldReferenceOperation"/>s of those fields, which the analyzer driver produces anyway, so that the
-    /// code fix's sites are found at symbol end from the operation tree instead of by asking the semantic model about
-    /// every mention of the field (which re-binds the type's members — most of PT0001's cost before).
+    /// A type that may hold a MemoryCache in a private field (PT0001). The rule's walk over the type's operations
+    /// collects the <see cref="IFieldReferenceOperation"/>s of those fields, so that the code fix's sites are found
+    /// after the walk from the operation tree instead of by asking the semantic model about every mention of the field.
     /// </summary>
     internal sealed class CacheMemoryCacheOwner
     {
-        // Filled concurrently by the scope's operation actions, read at symbol end after all of them: lock-free
-        // queues, because a steady-state profile showed threads waiting on a lock here.
-        private readonly Dictionary<IFieldSymbol, ConcurrentQueue<IFieldReferenceOperation>> _references;
-        private readonly ConcurrentQueue<Deferred> _deferred = new ConcurrentQueue<Deferred>();
+        // Filled while the rule walks the type's operations, read once the walk is done.
+        private readonly Dictionary<IFieldSymbol, List<IFieldReferenceOperation>> _references;
+        private readonly List<Deferred> _deferred = new List<Deferred>();
 
         private CacheMemoryCacheOwner(INamedTypeSymbol type, ImmutableArray<IFieldSymbol> fields)
         {
             Type = type;
-            _references = new Dictionary<IFieldSymbol, ConcurrentQueue<IFieldReferenceOperation>>(SymbolEqualityComparer.Default);
+            _references = new Dictionary<IFieldSymbol, List<IFieldReferenceOperation>>(SymbolEqualityComparer.Default);
             foreach (var field in fields)
             {
-                _references[field] = new ConcurrentQueue<IFieldReferenceOperation>();
+                _references[field] = new List<IFieldReferenceOperation>();
             }
         }
 
         internal INamedTypeSymbol Type { get; }
 
+        /// <summary>The private MemoryCache/IMemoryCache fields whose references are collected.</summary>
+        internal IEnumerable<IFieldSymbol> Fields => _references.Keys;
+
         /// <summary>
         /// The owner for <paramref name="type"/>, or null when the type declares no private MemoryCache or IMemoryCache
-        /// field, is implicitly declared, is partial, or has nested types (their code runs in their own symbol scope,
+        /// field, is implicitly declared, is partial, or has nested types (their code is walked with their own type,
         /// so their uses of the field would be invisible here). The same test decides, for a <c>new MemoryCache</c>,
-        /// whether the compilation-wide action or the owner's scope analyses it, so every creation is analysed once.
+        /// whether the compilation-wide action or the owner's walk analyses it, so every creation is analysed once.
         /// </summary>
         internal static CacheMemoryCacheOwner? For(INamedTypeSymbol? type, CacheMemoryCacheTypes types)
         {
@@ -81,13 +81,13 @@ namespace PerfTuner.Analyzers.Infrastructure
                 return;
             }
 
-            list.Enqueue(reference);
+            list.Add(reference);
         }
 
         /// <summary>A diagnostic whose fix sites can only be known once every use of the field has been seen.</summary>
         internal void Defer(IObjectCreationOperation creation, IFieldSymbol field, IObjectCreationOperation inlineOptions, string name, int sizeLimit)
         {
-            _deferred.Enqueue(new Deferred(creation, field, inlineOptions, name, sizeLimit));
+            _deferred.Add(new Deferred(creation, field, inlineOptions, name, sizeLimit));
         }
 
         /// <summary>The deferred creations, in source order (called once, at symbol end).</summary>
@@ -102,8 +102,8 @@ namespace PerfTuner.Analyzers.Infrastructure
         /// The same answer as <see cref="CacheMemoryCacheInspector.TryFindFixSites"/>, from the collected references.
         /// That method classifies every identifier in the type named like the field that binds to it; when each such
         /// identifier is one of the collected references (same count, one reference per identifier), classifying the
-        /// references in source order is the same computation. Otherwise (a same-named local, a mention the driver
-        /// does not hand to this scope, an unusual syntax shape) it falls back to that method.
+        /// references in source order is the same computation. Otherwise (a same-named local, a mention the walk
+        /// does not reach, an unusual syntax shape) it falls back to that method.
         /// </summary>
         internal bool TryFindFixSites(Deferred deferred, CacheMemoryCacheTypes types, out ImmutableArray<(Location Location, string Kind)> sites, CancellationToken cancellationToken)
         {

@@ -45,22 +45,63 @@ namespace PerfTuner.Analyzers.Infrastructure
         }
 
         /// <summary>
+        /// The types whose first declaration is in the model's tree (a partial type is visited once, from its first
+        /// file), the top-level statements' Program included: for a semantic-model action that analyses whole types.
+        /// </summary>
+        internal static IEnumerable<INamedTypeSymbol> TypesDeclaredIn(SemanticModel model, CancellationToken cancellationToken)
+        {
+            var root = model.SyntaxTree.GetRoot(cancellationToken);
+            foreach (var node in root.DescendantNodes(n => n is CompilationUnitSyntax || n is BaseNamespaceDeclarationSyntax || n is TypeDeclarationSyntax))
+            {
+                INamedTypeSymbol? type = null;
+                if (node is TypeDeclarationSyntax declaration)
+                {
+                    type = model.GetDeclaredSymbol(declaration, cancellationToken) as INamedTypeSymbol;
+                }
+                else if (node is GlobalStatementSyntax statement && statement == root.ChildNodes().OfType<GlobalStatementSyntax>().First())
+                {
+                    type = model.GetEnclosingSymbol(statement.Statement.SpanStart, cancellationToken)?.ContainingType;
+                }
+
+                if (type != null && IsFirstDeclaration(type, node is GlobalStatementSyntax ? root : node))
+                {
+                    yield return type;
+                }
+            }
+        }
+
+        private static bool IsFirstDeclaration(INamedTypeSymbol type, SyntaxNode declaration)
+        {
+            var references = type.DeclaringSyntaxReferences;
+            return !references.IsEmpty && references[0].SyntaxTree == declaration.SyntaxTree && references[0].Span == declaration.Span;
+        }
+
+        /// <summary>
         /// The operation blocks of a type's own members (methods, accessors, constructors, field and property
         /// initializers, a primary constructor; not those of nested types) in every partial declaration, by owning
-        /// symbol: what the driver gives a symbol-start scope of the type.
+        /// symbol: what the driver gives a symbol-start scope of the type. <paramref name="model"/> is the model of
+        /// the tree being analysed (<see cref="TypesDeclaredIn"/>). With <paramref name="words"/>, members whose
+        /// source spells none of them are left out.
         /// </summary>
-        internal static IEnumerable<(ImmutableArray<IOperation> Blocks, ISymbol Owner)> OfType(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
+        internal static IEnumerable<(ImmutableArray<IOperation> Blocks, ISymbol Owner)> OfType(INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken, SourceWords? words = null)
         {
             foreach (var reference in type.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax(cancellationToken);
+                var treeModel = model;
+                if (syntax.SyntaxTree != model.SyntaxTree)
+                {
+                    // Another file of a partial type (rare): RS1030 guards against a fresh model; inside the driver,
+                    // Compilation.GetSemanticModel returns the driver's cached model of that tree when it has one.
+#pragma warning disable RS1030
+                    treeModel = model.Compilation.GetSemanticModel(syntax.SyntaxTree);
+#pragma warning restore RS1030
+                }
+
                 if (syntax is CompilationUnitSyntax unit)
                 {
                     // The top-level statements' Program: its one block is the statements of that file.
-#pragma warning disable RS1030 // see below
-                    var unitModel = compilation.GetSemanticModel(unit.SyntaxTree);
-#pragma warning restore RS1030
-                    foreach (var block in Group(Blocks(unitModel, unit, cancellationToken)))
+                    foreach (var block in Group(Blocks(treeModel, unit, cancellationToken)))
                     {
                         yield return block;
                     }
@@ -73,20 +114,15 @@ namespace PerfTuner.Analyzers.Infrastructure
                     continue;
                 }
 
-                // RS1030 guards against a fresh, uncached model; inside the driver, Compilation.GetSemanticModel returns
-                // the driver's own cached model of the tree (its SemanticModelProvider), the one every action shares.
-                // A type spread over several files has no other way to reach the models of its other files.
-#pragma warning disable RS1030
-                var model = compilation.GetSemanticModel(declaration.SyntaxTree);
-#pragma warning restore RS1030
-                if (declaration.ParameterList != null)
+                if (declaration.ParameterList != null && (words is null || words.Mentions(syntax.SyntaxTree.GetText(cancellationToken).ToString(), declaration.Span)))
                 {
-                    foreach (var block in Group(Blocks(model, declaration, cancellationToken)))
+                    foreach (var block in Group(Blocks(treeModel, declaration, cancellationToken)))
                     {
                         yield return block;
                     }
                 }
 
+                var text = words is null ? null : syntax.SyntaxTree.GetText(cancellationToken).ToString();
                 foreach (var member in declaration.Members)
                 {
                     if (member is BaseTypeDeclarationSyntax || member is DelegateDeclarationSyntax)
@@ -94,7 +130,12 @@ namespace PerfTuner.Analyzers.Infrastructure
                         continue;
                     }
 
-                    foreach (var block in Group(Blocks(model, member, cancellationToken)))
+                    if (text != null && !words!.Mentions(text, member.Span))
+                    {
+                        continue;
+                    }
+
+                    foreach (var block in Group(Blocks(treeModel, member, cancellationToken)))
                     {
                         yield return block;
                     }

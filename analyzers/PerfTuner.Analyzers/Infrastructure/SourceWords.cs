@@ -49,6 +49,10 @@ namespace PerfTuner.Analyzers.Infrastructure
             return new SourceWords(substrings.ToArray(), (wholeWords ?? Array.Empty<string>()).ToArray(), everything: false);
         }
 
+        /// <summary>Member names (fields, methods), which no alias can spell: matched as whole tokens, plus escapes.</summary>
+        internal static SourceWords MemberNames(IEnumerable<string> names) =>
+            new SourceWords(Escapes, names.Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToArray(), everything: false);
+
         /// <summary>Whether the span of the text contains a word.</summary>
         internal bool Mentions(string text, TextSpan span)
         {

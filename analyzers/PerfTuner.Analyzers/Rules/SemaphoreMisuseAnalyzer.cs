@@ -71,23 +71,22 @@ namespace PerfTuner.Analyzers.Rules
                 SemaphoreTypes(context.Options, t, known, typesByOption),
                 RuleOptions.GetBool(context.Options, t, DiagnosticIds.SemaphoreMisuse, PerItemOption, defaultValue: true)));
 
-            // One symbol action per type, walking the blocks of the candidate types itself (SourceOperations.OfType):
-            // an operation-block action would make the driver bind every body of every such type for the rule.
-            var compilation = context.Compilation;
-            context.RegisterSymbolAction(
-                typeContext =>
+            // Per tree, the rule walks the blocks of its candidate types itself (SourceOperations) with the tree's
+            // shared model: an operation-block action would make the driver bind every body of every such type.
+            context.RegisterSemanticModelAction(treeContext =>
+            {
+                var ct = treeContext.CancellationToken;
+                foreach (var type in SourceOperations.TypesDeclaredIn(treeContext.SemanticModel, ct))
                 {
-                    var type = (INamedTypeSymbol)typeContext.Symbol;
-                    var ct = typeContext.CancellationToken;
                     if (!TypeMayUseSemaphores(type, treeInfo, ct))
                     {
-                        return; // the common case: no block of this type could pass MayUseSemaphores
+                        continue; // the common case: no block of this type could pass MayUseSemaphores
                     }
 
                     var state = new TypeState(type, generatedCode);
-                    foreach (var (blocks, owner) in SourceOperations.OfType(type, compilation, ct))
+                    foreach (var (blocks, owner) in SourceOperations.OfType(type, treeContext.SemanticModel, ct))
                     {
-                        var block = new OperationBlockSite(blocks, owner, typeContext.ReportDiagnostic, ct);
+                        var block = new OperationBlockSite(blocks, owner, treeContext.ReportDiagnostic, ct);
                         var info = treeInfo(blocks[0].Syntax.SyntaxTree);
                         if (MayUseSemaphores(block, treeInfo, state.InterestingNames(info.TypeNames), info.SemaphoreTypes)) // cheap text and syntax check first
                         {
@@ -95,9 +94,9 @@ namespace PerfTuner.Analyzers.Rules
                         }
                     }
 
-                    state.ReportFieldWaits(typeContext);
-                },
-                SymbolKind.NamedType);
+                    state.ReportFieldWaits(treeContext.ReportDiagnostic);
+                }
+            });
         }
 
         /// <summary>The identifiers that make a block worth analysing: a set for token lookups, an array for substring searches.</summary>
@@ -470,7 +469,7 @@ namespace PerfTuner.Analyzers.Rules
 
             internal void MarkSignal(IFieldSymbol field) => _signals.Add(field);
 
-            internal void ReportFieldWaits(SymbolAnalysisContext context)
+            internal void ReportFieldWaits(Action<Diagnostic> report)
             {
                 if (_waits.Count == 0)
                 {
@@ -482,7 +481,7 @@ namespace PerfTuner.Analyzers.Rules
                 {
                     if (facts.ShouldReport(wait) && !_generatedCode.IsSuppressed(wait.Location, wait.Member))
                     {
-                        context.ReportDiagnostic(CreateDiagnostic(
+                        report(CreateDiagnostic(
                             wait.Location,
                             wait.Shape,
                             MessageFor(wait.Shape, wait.Field.Name, wait.EarlyReturnLine)));

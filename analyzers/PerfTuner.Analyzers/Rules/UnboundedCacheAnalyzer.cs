@@ -98,15 +98,23 @@ namespace PerfTuner.Analyzers.Rules
             var generated = new GeneratedCodeReportFilter(context.Compilation);
             if (types != null || memoryCache != null)
             {
-                // One symbol action per type for both halves; a candidate type's blocks are walked by the rule itself
-                // (SourceOperations.OfType): operation actions would make the driver bind every body of the compilation.
-                context.RegisterSymbolAction(c => OnType(c, types, memoryCache, generated), SymbolKind.NamedType);
+                // Both halves per tree, type by type; a candidate type's blocks are walked by the rule itself with the
+                // tree's shared model (SourceOperations): operation actions would make the driver bind every body.
+                context.RegisterSemanticModelAction(c =>
+                {
+                    foreach (var type in SourceOperations.TypesDeclaredIn(c.SemanticModel, c.CancellationToken))
+                    {
+                        OnType(c, type, types, memoryCache, generated);
+                    }
+                });
             }
 
             if (memoryCache != null)
             {
-                // new MemoryCache(...) anywhere else: only members that spell MemoryCache (or a target-typed new) are bound.
-                var words = SourceWords.Create(context.Compilation, new[] { "MemoryCache", "new(", "new (" }, wholeWords: null, context.CancellationToken);
+                // new MemoryCache(...) anywhere else: only members that spell MemoryCache are bound. A target-typed
+                // new() spells it too in practice (in the declared type, the options type or the signature); one that
+                // names it nowhere in its member is missed: a recall gap, never a false report.
+                var words = SourceWords.Create(context.Compilation, new[] { "MemoryCache" }, wholeWords: null, context.CancellationToken);
                 context.RegisterSemanticModelAction(c => SourceOperations.ForEach(
                     c, words, site => AnalyzeMemoryCacheCreation(site, memoryCache, generated, owner: null), OperationKind.ObjectCreation));
             }
@@ -116,13 +124,8 @@ namespace PerfTuner.Analyzers.Rules
         /// A type with candidate collection fields or a tracked MemoryCache field: every operation of its own members,
         /// in source order, then the verdicts — what a symbol-start scope with operation and symbol-end actions would do.
         /// </summary>
-        private static void OnType(SymbolAnalysisContext context, CompilationTypes? types, CacheMemoryCacheTypes? memoryCache, GeneratedCodeReportFilter generated)
+        private static void OnType(SemanticModelAnalysisContext context, INamedTypeSymbol type, CompilationTypes? types, CacheMemoryCacheTypes? memoryCache, GeneratedCodeReportFilter generated)
         {
-            if (!(context.Symbol is INamedTypeSymbol type))
-            {
-                return;
-            }
-
             var candidates = types is null ? null : CandidateFields(type, types, context.Options, context.CancellationToken);
             var owner = memoryCache is null ? null : CacheMemoryCacheOwner.For(type, memoryCache);
             if (candidates is null && owner is null)
@@ -134,13 +137,17 @@ namespace PerfTuner.Analyzers.Rules
             // CacheInitOnlyMethods only ever answers for private ordinary methods: without one there is nothing to record.
             var recordCalls = candidates != null && HasPrivateOrdinaryMethod(type);
             var ct = context.CancellationToken;
-            foreach (var (blocks, member) in SourceOperations.OfType(type, context.Compilation, ct))
+            var compilation = context.SemanticModel.Compilation;
+            // Every operation the verdicts use names one of these: a candidate or tracked field, a private method
+            // (for CacheInitOnlyMethods) or a MemoryCache creation. Members naming none of them are not bound.
+            var words = SourceWords.MemberNames(MemberNamesUsed(type, candidates, owner, recordCalls));
+            foreach (var (blocks, member) in SourceOperations.OfType(type, context.SemanticModel, ct, words))
             {
                 foreach (var root in blocks)
                 {
                     foreach (var operation in root.DescendantsAndSelf())
                     {
-                        var site = new OperationSite(operation, member, context.Compilation, context.Options, context.ReportDiagnostic, ct);
+                        var site = new OperationSite(operation, member, compilation, context.Options, context.ReportDiagnostic, ct);
                         switch (operation.Kind)
                         {
                             case OperationKind.FieldReference:
@@ -168,16 +175,47 @@ namespace PerfTuner.Analyzers.Rules
 
             if (candidates != null)
             {
-                OnTypeEnd(context, candidates, initOnly, generated);
+                OnTypeEnd(context.ReportDiagnostic, candidates, initOnly, generated);
             }
 
             if (owner != null)
             {
-                ReportDeferredCreations(context, owner, memoryCache!);
+                ReportDeferredCreations(context.ReportDiagnostic, owner, memoryCache!, ct);
             }
         }
 
         // ---- keyed collection fields -------------------------------------------------------------------------
+
+        private static IEnumerable<string> MemberNamesUsed(INamedTypeSymbol type, Dictionary<IFieldSymbol, CacheFieldUsage>? candidates, CacheMemoryCacheOwner? owner, bool recordCalls)
+        {
+            if (candidates != null)
+            {
+                foreach (var field in candidates.Keys)
+                {
+                    yield return field.Name;
+                }
+            }
+
+            if (owner != null)
+            {
+                yield return "MemoryCache";
+                foreach (var field in owner.Fields)
+                {
+                    yield return field.Name;
+                }
+            }
+
+            if (recordCalls)
+            {
+                foreach (var member in type.GetMembers())
+                {
+                    if (member is IMethodSymbol method && method.DeclaredAccessibility == Accessibility.Private && method.MethodKind == MethodKind.Ordinary)
+                    {
+                        yield return method.Name;
+                    }
+                }
+            }
+        }
 
         /// <summary>The type's private collection fields that may be caches, or null when it has none (most types).</summary>
         private static Dictionary<IFieldSymbol, CacheFieldUsage>? CandidateFields(INamedTypeSymbol type, CompilationTypes types, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
@@ -661,7 +699,7 @@ namespace PerfTuner.Analyzers.Rules
             }
         }
 
-        private static void OnTypeEnd(SymbolAnalysisContext context, Dictionary<IFieldSymbol, CacheFieldUsage> candidates, CacheInitOnlyMethods initOnly, GeneratedCodeReportFilter generated)
+        private static void OnTypeEnd(Action<Diagnostic> report, Dictionary<IFieldSymbol, CacheFieldUsage> candidates, CacheInitOnlyMethods initOnly, GeneratedCodeReportFilter generated)
         {
             foreach (var usage in candidates.Values)
             {
@@ -673,7 +711,7 @@ namespace PerfTuner.Analyzers.Rules
                 }
 
                 var growsIn = DescribeMembers(sites);
-                context.ReportDiagnostic(Diagnostic.Create(
+                report(Diagnostic.Create(
                     Descriptors.UnboundedCache,
                     usage.Field.Locations[0],
                     additionalLocations: sites.Select(s => s.Location),
@@ -725,12 +763,12 @@ namespace PerfTuner.Analyzers.Rules
 
         // ---- MemoryCache without SizeLimit ---------------------------------------------------------------------
 
-        private static void ReportDeferredCreations(SymbolAnalysisContext context, CacheMemoryCacheOwner owner, CacheMemoryCacheTypes types)
+        private static void ReportDeferredCreations(Action<Diagnostic> report, CacheMemoryCacheOwner owner, CacheMemoryCacheTypes types, System.Threading.CancellationToken cancellationToken)
         {
             foreach (var deferred in owner.DeferredCreations())
             {
-                var hasSites = owner.TryFindFixSites(deferred, types, out var sites, context.CancellationToken);
-                context.ReportDiagnostic(MemoryCacheDiagnostic(deferred.Creation, deferred.Name, hasSites ? deferred.InlineOptions : null, sites, deferred.SizeLimit));
+                var hasSites = owner.TryFindFixSites(deferred, types, out var sites, cancellationToken);
+                report(MemoryCacheDiagnostic(deferred.Creation, deferred.Name, hasSites ? deferred.InlineOptions : null, sites, deferred.SizeLimit));
             }
         }
 

@@ -56,15 +56,13 @@ namespace PerfTuner.Analyzers.Rules
 
                 // Every invocation the rule judges spells one of these names (or is a discarded task, `_ = ...`):
                 // only members that do are bound and walked (SourceOperations).
-                var words = SourceWords.Create(start.Compilation, FanOutWords, DiscardWords, start.CancellationToken);
+                var words = SourceWords.Create(start.Compilation, System.Array.Empty<string>(), FanOutTokens, start.CancellationToken);
                 start.RegisterSemanticModelAction(c => SourceOperations.ForEach(c, words, site => AnalyzeInvocation(site, types), OperationKind.Invocation));
             });
         }
 
-        /// <summary>The names in <see cref="AnalyzeInvocation"/>'s switch ("For" also spells ForEach).</summary>
-        private static readonly string[] FanOutWords = { "WhenAll", "WaitAll", "Run", "StartNew", "For" };
-
-        private static readonly string[] DiscardWords = { "_" };
+        /// <summary>The names in <see cref="AnalyzeInvocation"/>'s switch and the discard, each a whole token.</summary>
+        private static readonly string[] FanOutTokens = { "WhenAll", "WaitAll", "Run", "StartNew", "For", "ForEach", "_" };
 
         private static void AnalyzeInvocation(OperationSite context, ConcurrencyTypes types)
         {

@@ -29,6 +29,7 @@ namespace PerfTuner.Analyzers.Infrastructure
             var model = context.SemanticModel;
             var ct = context.CancellationToken;
             var compilation = model.Compilation;
+            Action<Diagnostic> report = context.ReportDiagnostic; // one delegate (and one box of the context), not one per operation
             foreach (var member in MembersMentioning(model.SyntaxTree, words, ct))
             {
                 foreach (var (root, owner) in Blocks(model, member, ct))
@@ -37,7 +38,7 @@ namespace PerfTuner.Analyzers.Infrastructure
                     {
                         if (Array.IndexOf(kinds, operation.Kind) >= 0)
                         {
-                            visit(new OperationSite(operation, owner, compilation, context.Options, context.ReportDiagnostic, ct));
+                            visit(new OperationSite(operation, owner, compilation, context.Options, report, ct));
                         }
                     }
                 }

@@ -76,6 +76,7 @@ namespace PerfTuner.Analyzers.Rules
             context.RegisterSemanticModelAction(treeContext =>
             {
                 var ct = treeContext.CancellationToken;
+                Action<Diagnostic> report = treeContext.ReportDiagnostic;
                 foreach (var type in SourceOperations.TypesDeclaredIn(treeContext.SemanticModel, ct))
                 {
                     if (!TypeMayUseSemaphores(type, treeInfo, ct))
@@ -86,7 +87,7 @@ namespace PerfTuner.Analyzers.Rules
                     var state = new TypeState(type, generatedCode);
                     foreach (var (blocks, owner) in SourceOperations.OfType(type, treeContext.SemanticModel, ct))
                     {
-                        var block = new OperationBlockSite(blocks, owner, treeContext.ReportDiagnostic, ct);
+                        var block = new OperationBlockSite(blocks, owner, report, ct);
                         var info = treeInfo(blocks[0].Syntax.SyntaxTree);
                         if (MayUseSemaphores(block, treeInfo, state.InterestingNames(info.TypeNames), info.SemaphoreTypes)) // cheap text and syntax check first
                         {
@@ -94,7 +95,7 @@ namespace PerfTuner.Analyzers.Rules
                         }
                     }
 
-                    state.ReportFieldWaits(treeContext.ReportDiagnostic);
+                    state.ReportFieldWaits(report);
                 }
             });
         }

@@ -141,13 +141,14 @@ namespace PerfTuner.Analyzers.Rules
             // Every operation the verdicts use names one of these: a candidate or tracked field, a private method
             // (for CacheInitOnlyMethods) or a MemoryCache creation. Members naming none of them are not bound.
             var words = SourceWords.MemberNames(MemberNamesUsed(type, candidates, owner, recordCalls));
+            Action<Diagnostic> report = context.ReportDiagnostic;
             foreach (var (blocks, member) in SourceOperations.OfType(type, context.SemanticModel, ct, words))
             {
                 foreach (var root in blocks)
                 {
                     foreach (var operation in root.DescendantsAndSelf())
                     {
-                        var site = new OperationSite(operation, member, compilation, context.Options, context.ReportDiagnostic, ct);
+                        var site = new OperationSite(operation, member, compilation, context.Options, report, ct);
                         switch (operation.Kind)
                         {
                             case OperationKind.FieldReference:
@@ -175,12 +176,12 @@ namespace PerfTuner.Analyzers.Rules
 
             if (candidates != null)
             {
-                OnTypeEnd(context.ReportDiagnostic, candidates, initOnly, generated);
+                OnTypeEnd(report, candidates, initOnly, generated);
             }
 
             if (owner != null)
             {
-                ReportDeferredCreations(context.ReportDiagnostic, owner, memoryCache!, ct);
+                ReportDeferredCreations(report, owner, memoryCache!, ct);
             }
         }
 

@@ -29,10 +29,15 @@ public sealed class AnalyzerCorpus
     public int Files { get; }
 
     /// <param name="withQdrant">false: the same kind of code without Qdrant.Client/Grpc referenced at all.</param>
-    public static AnalyzerCorpus Create(bool withQdrant)
+    /// <param name="shapeEvery">
+    /// 1 (the default, the dense corpus): every file holds every rule's positive and negative shapes next to plain
+    /// code, so about two thirds of all members are ones some rule must look at. N: only every N-th file does; the
+    /// others hold plain code only (a code base where caches, imports, fan-outs and throttles are a minority).
+    /// </param>
+    public static AnalyzerCorpus Create(bool withQdrant, int shapeEvery = 1)
     {
         var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp12);
-        var sources = Sources(withQdrant);
+        var sources = Sources(withQdrant, shapeEvery);
         var trees = sources
             .Select(source => CSharpSyntaxTree.ParseText(source.Text, parseOptions, path: "/corpus/" + source.FileName, encoding: Encoding.UTF8))
             .ToList();
@@ -55,13 +60,18 @@ public sealed class AnalyzerCorpus
     public static string AssemblyName(bool withQdrant) => withQdrant ? "Corpus.WithQdrant" : "Corpus.WithoutQdrant";
 
     /// <summary>The corpus files ("Service0.cs", text), generated until the line count reaches <see cref="MinimumLines"/>.</summary>
-    public static IReadOnlyList<(string FileName, string Text)> Sources(bool withQdrant)
+    public static IReadOnlyList<(string FileName, string Text)> Sources(bool withQdrant, int shapeEvery = 1)
     {
+        if (shapeEvery < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shapeEvery), shapeEvery, "must be 1 or more");
+        }
+
         var sources = new List<(string, string)>();
         var lines = 0;
         for (var i = 0; lines < MinimumLines; i++)
         {
-            var text = ServiceFile(i, withQdrant);
+            var text = ServiceFile(i, withQdrant, withShapes: i % shapeEvery == 0);
             lines += CountLines(text);
             sources.Add(($"Service{i}.cs", text));
         }
@@ -130,7 +140,7 @@ public sealed class AnalyzerCorpus
     }
 
     /// <summary>One service file (~300 lines); the i-th file varies names and a few shapes so files are not identical.</summary>
-    internal static string ServiceFile(int i, bool withQdrant)
+    internal static string ServiceFile(int i, bool withQdrant, bool withShapes = true)
     {
         var sb = new StringBuilder();
         sb.Append("""
@@ -155,19 +165,28 @@ public sealed class AnalyzerCorpus
                 """);
         }
 
-        sb.Append(Common(i));
-        sb.Append(withQdrant ? QdrantShapes(i) : VectorStoreShapes(i));
+        sb.Append(Namespace(i));
+        if (withShapes)
+        {
+            sb.Append(RuleShapes(i));
+            sb.Append(withQdrant ? QdrantShapes(i) : VectorStoreShapes(i));
+        }
+
         sb.Append(PlainCode(i));
         return sb.ToString();
     }
 
-    private static string Common(int i) => $$"""
+    private static string Namespace(int i) => $$"""
 
         namespace Corpus.Service{{i}}
         {
             public sealed record Document{{i}}(string Id, string Text, float[] Vector, string Tenant);
 
             public enum Priority{{i}} { Low, Normal, High }
+
+        """;
+
+    private static string RuleShapes(int i) => $$"""
 
             // PT0001 positive: a static cache that only grows.
             public sealed class EmbeddingCache{{i}}

@@ -122,8 +122,17 @@ public sealed class AnalyzerCostConfig : ManualConfig
 /// <summary>The two corpora, generated and checked once per process.</summary>
 internal static class CorpusCache
 {
-    private static readonly Lazy<AnalyzerCorpus> WithQdrantLazy = new(() => Announce(AnalyzerCorpus.Create(withQdrant: true)));
-    private static readonly Lazy<AnalyzerCorpus> WithoutQdrantLazy = new(() => Announce(AnalyzerCorpus.Create(withQdrant: false)));
+    /// <summary>
+    /// Environment variable: N puts the rule shapes in every N-th corpus file only (see <see cref="AnalyzerCorpus.Create"/>);
+    /// unset or 1 is the dense corpus.
+    /// </summary>
+    internal const string ShapeEveryVariable = "PERFTUNER_ANALYZER_CORPUS_SHAPE_EVERY";
+
+    private static readonly Lazy<AnalyzerCorpus> WithQdrantLazy = new(() => Announce(AnalyzerCorpus.Create(withQdrant: true, ShapeEvery)));
+    private static readonly Lazy<AnalyzerCorpus> WithoutQdrantLazy = new(() => Announce(AnalyzerCorpus.Create(withQdrant: false, ShapeEvery)));
+
+    internal static int ShapeEvery { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable(ShapeEveryVariable), out var every) && every > 1 ? every : 1;
 
     internal static AnalyzerCorpus WithQdrant => WithQdrantLazy.Value;
 
@@ -131,7 +140,8 @@ internal static class CorpusCache
 
     private static AnalyzerCorpus Announce(AnalyzerCorpus corpus)
     {
-        Console.WriteLine($"// corpus {corpus.Compilation.AssemblyName}: {corpus.Lines:N0} lines in {corpus.Files} files, {corpus.Compilation.References.Count()} references");
+        var density = ShapeEvery == 1 ? "rule shapes in every file" : $"rule shapes in every {ShapeEvery}th file ({ShapeEveryVariable})";
+        Console.WriteLine($"// corpus {corpus.Compilation.AssemblyName}: {corpus.Lines:N0} lines in {corpus.Files} files, {density}, {corpus.Compilation.References.Count()} references");
         return corpus;
     }
 }

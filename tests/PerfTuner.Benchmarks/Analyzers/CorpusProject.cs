@@ -22,7 +22,7 @@ public static class CorpusProject
             File.Delete(stale);
         }
 
-        var sources = AnalyzerCorpus.Sources(withQdrant: true);
+        var sources = AnalyzerCorpus.Sources(withQdrant: true, CorpusCache.ShapeEvery);
         foreach (var (fileName, text) in sources)
         {
             File.WriteAllText(Path.Combine(directory, fileName), text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));

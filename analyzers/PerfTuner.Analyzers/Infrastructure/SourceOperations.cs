@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -48,8 +49,10 @@ namespace PerfTuner.Analyzers.Infrastructure
         /// <summary>
         /// The types whose first declaration is in the model's tree (a partial type is visited once, from its first
         /// file), the top-level statements' Program included: for a semantic-model action that analyses whole types.
+        /// <paramref name="mayMatter"/> rules a declaration out from its syntax alone, before any symbol is asked for;
+        /// a partial declaration always passes (another part may hold what it looks for).
         /// </summary>
-        internal static IEnumerable<INamedTypeSymbol> TypesDeclaredIn(SemanticModel model, CancellationToken cancellationToken)
+        internal static IEnumerable<INamedTypeSymbol> TypesDeclaredIn(SemanticModel model, CancellationToken cancellationToken, Func<TypeDeclarationSyntax, bool>? mayMatter = null)
         {
             var root = model.SyntaxTree.GetRoot(cancellationToken);
             foreach (var node in root.DescendantNodes(n => n is CompilationUnitSyntax || n is BaseNamespaceDeclarationSyntax || n is TypeDeclarationSyntax))
@@ -57,6 +60,11 @@ namespace PerfTuner.Analyzers.Infrastructure
                 INamedTypeSymbol? type = null;
                 if (node is TypeDeclarationSyntax declaration)
                 {
+                    if (mayMatter != null && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword) && !mayMatter(declaration))
+                    {
+                        continue;
+                    }
+
                     type = model.GetDeclaredSymbol(declaration, cancellationToken) as INamedTypeSymbol;
                 }
                 else if (node is GlobalStatementSyntax statement && statement == root.ChildNodes().OfType<GlobalStatementSyntax>().First())

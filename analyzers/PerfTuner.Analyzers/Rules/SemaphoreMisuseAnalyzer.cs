@@ -77,7 +77,8 @@ namespace PerfTuner.Analyzers.Rules
             {
                 var ct = treeContext.CancellationToken;
                 Action<Diagnostic> report = treeContext.ReportDiagnostic;
-                foreach (var type in SourceOperations.TypesDeclaredIn(treeContext.SemanticModel, ct))
+                var info = treeInfo(treeContext.SemanticModel.SyntaxTree);
+                foreach (var type in SourceOperations.TypesDeclaredIn(treeContext.SemanticModel, ct, d => TextMayContain(info.Text, d.Span, info.TypeNames)))
                 {
                     if (!TypeMayUseSemaphores(type, treeInfo, ct))
                     {
@@ -88,10 +89,10 @@ namespace PerfTuner.Analyzers.Rules
                     foreach (var (blocks, owner) in SourceOperations.OfType(type, treeContext.SemanticModel, ct))
                     {
                         var block = new OperationBlockSite(blocks, owner, report, ct);
-                        var info = treeInfo(blocks[0].Syntax.SyntaxTree);
-                        if (MayUseSemaphores(block, treeInfo, state.InterestingNames(info.TypeNames), info.SemaphoreTypes)) // cheap text and syntax check first
+                        var blockInfo = treeInfo(blocks[0].Syntax.SyntaxTree);
+                        if (MayUseSemaphores(block, treeInfo, state.InterestingNames(blockInfo.TypeNames), blockInfo.SemaphoreTypes)) // cheap text and syntax check first
                         {
-                            new BlockAnalysis(block, state, known, info.SemaphoreTypes, info.PerItem).Run();
+                            new BlockAnalysis(block, state, known, blockInfo.SemaphoreTypes, blockInfo.PerItem).Run();
                         }
                     }
 

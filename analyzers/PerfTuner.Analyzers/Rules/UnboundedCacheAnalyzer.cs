@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using PerfTuner.Analyzers.Infrastructure;
@@ -102,7 +103,7 @@ namespace PerfTuner.Analyzers.Rules
                 // tree's shared model (SourceOperations): operation actions would make the driver bind every body.
                 context.RegisterSemanticModelAction(c =>
                 {
-                    foreach (var type in SourceOperations.TypesDeclaredIn(c.SemanticModel, c.CancellationToken))
+                    foreach (var type in SourceOperations.TypesDeclaredIn(c.SemanticModel, c.CancellationToken, DeclaresField))
                     {
                         OnType(c, type, types, memoryCache, generated);
                     }
@@ -118,6 +119,20 @@ namespace PerfTuner.Analyzers.Rules
                 context.RegisterSemanticModelAction(c => SourceOperations.ForEach(
                     c, words, site => AnalyzeMemoryCacheCreation(site, memoryCache, generated, owner: null), OperationKind.ObjectCreation));
             }
+        }
+
+        /// <summary>Both halves are about fields: a declaration without one (most types) is not even asked for its symbol.</summary>
+        private static bool DeclaresField(TypeDeclarationSyntax declaration)
+        {
+            foreach (var member in declaration.Members)
+            {
+                if (member is FieldDeclarationSyntax field && !field.Modifiers.Any(SyntaxKind.ConstKeyword))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

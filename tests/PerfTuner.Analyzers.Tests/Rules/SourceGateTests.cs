@@ -164,6 +164,34 @@ public class SourceGateTests
             """);
 
     [Fact]
+    public Task PT0001_reports_a_partial_type_whose_first_file_declares_no_field() =>
+        RunAsync<UnboundedCacheAnalyzer>(
+            OutputKind.DynamicallyLinkedLibrary,
+            """
+            public sealed partial class LabelCache
+            {
+                public string Label(string key)
+                {
+                    if (!_labelCache.TryGetValue(key, out var label))
+                    {
+                        label = key.ToUpperInvariant();
+                        _labelCache[key] = label;
+                    }
+
+                    return label;
+                }
+            }
+            """,
+            """
+            using System.Collections.Generic;
+
+            public sealed partial class LabelCache
+            {
+                private readonly Dictionary<string, string> {|PT0001:_labelCache|} = new();
+            }
+            """);
+
+    [Fact]
     public Task PT0003_sees_WhenAll_spelled_with_a_unicode_escape() =>
         RunAsync<UnboundedConcurrencyAnalyzer>(OutputKind.DynamicallyLinkedLibrary, """
             using System.Collections.Generic;

@@ -1,27 +1,25 @@
-using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
 namespace PerfTuner.Analyzers.Infrastructure
 {
     /// <summary>
-    /// What the code of one type does with one candidate cache field (PT0001). Operation actions of a
-    /// symbol-start scope fill it concurrently; the symbol-end action reads the verdict once.
+    /// What the code of one type does with one candidate cache field (PT0001). Filled while the rule walks the type's
+    /// operations; the verdict is read once after the walk.
     /// </summary>
     internal sealed class CacheFieldUsage
     {
-        // Lock-free: the operation actions of one type run concurrently, and a steady-state profile showed threads
-        // waiting on a lock here. The symbol end reads after all of them have run.
-        private readonly ConcurrentQueue<CacheGrowthSite> _growth = new ConcurrentQueue<CacheGrowthSite>();
-        private volatile bool _bounded;
-        private volatile bool _escapes;
+        private readonly List<CacheGrowthSite> _growth = new List<CacheGrowthSite>();
+        private bool _bounded;
+        private bool _escapes;
 
         internal CacheFieldUsage(IFieldSymbol field) => Field = field;
 
         internal IFieldSymbol Field { get; }
 
         /// <summary>An insert whose key comes from data (not a constant, not an initializer or constructor).</summary>
-        internal void AddGrowth(Location location, ISymbol member) => _growth.Enqueue(new CacheGrowthSite(location, member));
+        internal void AddGrowth(Location location, ISymbol member) => _growth.Add(new CacheGrowthSite(location, member));
 
         /// <summary>An eviction path, a reset or a size check: the cache has a bound we trust.</summary>
         internal void MarkBounded() => _bounded = true;
@@ -32,7 +30,7 @@ namespace PerfTuner.Analyzers.Infrastructure
         /// <summary>The growth sites in source order when the field grows and nothing bounds it; otherwise empty.</summary>
         internal ImmutableArray<CacheGrowthSite> UnboundedGrowth()
         {
-            if (_bounded || _escapes || _growth.IsEmpty)
+            if (_bounded || _escapes || _growth.Count == 0)
             {
                 return ImmutableArray<CacheGrowthSite>.Empty;
             }

@@ -6,48 +6,36 @@ namespace PerfTuner.Analyzers.Infrastructure
     /// <summary>
     /// Calls between one type's private methods (PT0001), so that a lookup table filled by a private helper that only a
     /// constructor calls — <c>static Foo() { Register("a"); }</c> — is recognised as filled once, not from traffic.
-    /// Filled concurrently by operation actions; queried at symbol end.
+    /// Filled while the rule walks the type's operations; queried after the walk.
     /// </summary>
     internal sealed class CacheInitOnlyMethods
     {
-        private readonly object _gate = new object();
         private readonly Dictionary<IMethodSymbol, List<Caller>> _calls = new Dictionary<IMethodSymbol, List<Caller>>(SymbolEqualityComparer.Default);
         private readonly HashSet<IMethodSymbol> _referenced = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
 
         internal void AddCall(IMethodSymbol callee, ISymbol caller, bool inCallback)
         {
-            lock (_gate)
+            if (!_calls.TryGetValue(callee, out var callers))
             {
-                if (!_calls.TryGetValue(callee, out var callers))
-                {
-                    callers = new List<Caller>();
-                    _calls[callee] = callers;
-                }
-
-                callers.Add(new Caller(caller, inCallback));
+                callers = new List<Caller>();
+                _calls[callee] = callers;
             }
+
+            callers.Add(new Caller(caller, inCallback));
         }
 
         /// <summary>A method group turned into a delegate can run any time, from anywhere.</summary>
         internal void AddDelegateReference(IMethodSymbol method)
         {
-            lock (_gate)
-            {
-                _referenced.Add(method);
-            }
+            _referenced.Add(method);
         }
 
         /// <summary>
         /// True when <paramref name="member"/> is a private method whose every call comes from a constructor of the
         /// right kind (static for static fields) or an initializer, directly or through other such methods.
         /// </summary>
-        internal bool IsInitOnly(ISymbol member, bool forStaticField)
-        {
-            lock (_gate)
-            {
-                return member is IMethodSymbol method && IsInitOnly(method.OriginalDefinition, forStaticField, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
-            }
-        }
+        internal bool IsInitOnly(ISymbol member, bool forStaticField) =>
+            member is IMethodSymbol method && IsInitOnly(method.OriginalDefinition, forStaticField, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
 
         private bool IsInitOnly(IMethodSymbol method, bool forStaticField, HashSet<IMethodSymbol> visiting)
         {

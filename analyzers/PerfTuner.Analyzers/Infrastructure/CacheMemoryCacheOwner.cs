@@ -90,7 +90,7 @@ namespace PerfTuner.Analyzers.Infrastructure
             _deferred.Add(new Deferred(creation, field, inlineOptions, name, sizeLimit));
         }
 
-        /// <summary>The deferred creations, in source order (called once, at symbol end).</summary>
+        /// <summary>The deferred creations, in source order (called once, after the walk).</summary>
         internal IReadOnlyList<Deferred> DeferredCreations()
         {
             var copy = new List<Deferred>(_deferred);

@@ -137,7 +137,7 @@ namespace PerfTuner.Analyzers.Rules
 
         /// <summary>
         /// A type with candidate collection fields or a tracked MemoryCache field: every operation of its own members,
-        /// in source order, then the verdicts — what a symbol-start scope with operation and symbol-end actions would do.
+        /// in source order, then the verdicts: what a symbol-start scope with operation and symbol-end actions would do.
         /// </summary>
         private static void OnType(SemanticModelAnalysisContext context, INamedTypeSymbol type, CompilationTypes? types, CacheMemoryCacheTypes? memoryCache, GeneratedCodeReportFilter generated)
         {
@@ -830,7 +830,7 @@ namespace PerfTuner.Analyzers.Rules
             var sizeLimit = RuleOptions.GetInt(context.Options, creation.Syntax.SyntaxTree, DiagnosticIds.UnboundedCache, SizeLimitOption, DefaultSizeLimit, min: 1);
             if (owner != null && owner.Tracks(field))
             {
-                // The fix sites depend on every use of the field in the type: known at symbol end.
+                // The fix sites depend on every use of the field in the type: known once the type's walk is done.
                 owner.Defer(creation, field, inlineOptions, name, sizeLimit);
                 return;
             }

@@ -123,15 +123,18 @@ namespace PerfTuner.Analyzers.Infrastructure
                     continue;
                 }
 
-                if (declaration.ParameterList != null && (words is null || words.Mentions(syntax.SyntaxTree.GetText(cancellationToken).ToString(), declaration.Span)))
+                var text = words is null ? null : syntax.SyntaxTree.GetText(cancellationToken).ToString();
+                var header = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(
+                    declaration.SpanStart, declaration.OpenBraceToken.IsMissing ? declaration.Span.End : declaration.OpenBraceToken.SpanStart);
+                if (declaration.ParameterList != null && (text is null || words!.Mentions(text, header)))
                 {
+                    // The primary constructor's code is in the header (its base-type arguments).
                     foreach (var block in Group(Blocks(treeModel, declaration, cancellationToken)))
                     {
                         yield return block;
                     }
                 }
 
-                var text = words is null ? null : syntax.SyntaxTree.GetText(cancellationToken).ToString();
                 foreach (var member in declaration.Members)
                 {
                     if (member is BaseTypeDeclarationSyntax || member is DelegateDeclarationSyntax)

@@ -45,7 +45,7 @@ namespace PerfTuner.Analyzers.Rules
                 return; // nothing this rule knows about is referenced: pay nothing
             }
 
-            var words = SourceWords.Create(context.Compilation, Words(context.Compilation, context.Options), wholeWords: null, context.CancellationToken);
+            var words = SourceWords.Create(context.Compilation, Words(context.Compilation, context.Options, anyConfigured), wholeWords: null, context.CancellationToken);
             if (!anyConfigured)
             {
                 // The common case: no file sets client_types, so no option lookup per object creation.
@@ -71,12 +71,17 @@ namespace PerfTuner.Analyzers.Rules
         /// <c>new()</c> spells it too in practice (the declared type, or the return type in the signature); one whose
         /// type is named nowhere in its member is missed: a recall gap, never a false report.
         /// </summary>
-        private static IEnumerable<string> Words(Compilation compilation, AnalyzerOptions options)
+        private static IEnumerable<string> Words(Compilation compilation, AnalyzerOptions options, bool anyConfigured)
         {
             yield return "QdrantClient";
             yield return "QdrantGrpcClient";
             yield return "GrpcChannel";
             yield return "HttpClient";
+            if (!anyConfigured)
+            {
+                yield break; // AnyTreeConfiguresClientTypes already looked at every tree's options
+            }
+
             foreach (var tree in compilation.SyntaxTrees)
             {
                 foreach (var name in RuleOptions.GetList(options, tree, DiagnosticIds.ClientPerOperation, ClientTypesOption))

@@ -413,7 +413,7 @@ namespace PerfTuner.Analyzers.Rules
         /// </summary>
         private sealed class TypeState
         {
-            // The blocks of one type are walked one after another by the type's symbol action, then folded once.
+            // The blocks of one type are walked one after another (one semantic-model action per tree), then folded once.
             private readonly INamedTypeSymbol _type;
             private readonly List<FieldWait> _waits = new List<FieldWait>();
             private readonly List<KeyValuePair<IFieldSymbol, FunctionKey>> _releases = new List<KeyValuePair<IFieldSymbol, FunctionKey>>();

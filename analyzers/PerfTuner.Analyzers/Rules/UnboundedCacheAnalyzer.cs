@@ -163,26 +163,26 @@ namespace PerfTuner.Analyzers.Rules
                 {
                     foreach (var operation in root.DescendantsAndSelf())
                     {
-                        var site = new OperationSite(operation, member, compilation, context.Options, report, ct);
+                        OperationSite Site() => new OperationSite(operation, member, compilation, context.Options, report, ct);
                         switch (operation.Kind)
                         {
                             case OperationKind.FieldReference:
                                 if (candidates != null)
                                 {
-                                    OnFieldReference(site, candidates);
+                                    OnFieldReference(Site(), candidates);
                                 }
 
                                 owner?.AddReference((IFieldReferenceOperation)operation);
                                 break;
                             case OperationKind.FieldInitializer when candidates != null:
-                                OnFieldInitializer(site, candidates);
+                                OnFieldInitializer(Site(), candidates);
                                 break;
                             case OperationKind.Invocation when recordCalls:
                             case OperationKind.MethodReference when recordCalls:
-                                OnCallInType(site, type, initOnly);
+                                OnCallInType(Site(), type, initOnly);
                                 break;
                             case OperationKind.ObjectCreation when owner != null:
-                                AnalyzeMemoryCacheCreation(site, memoryCache!, generated, owner);
+                                AnalyzeMemoryCacheCreation(Site(), memoryCache!, generated, owner);
                                 break;
                         }
                     }

@@ -25,7 +25,15 @@ namespace PerfTuner.Analyzers.Infrastructure
         /// Calls <paramref name="visit"/> for every operation of the given kinds in the members of the context's tree
         /// that mention a word: a semantic-model action's replacement for compilation-wide operation actions.
         /// </summary>
-        internal static void ForEach(SemanticModelAnalysisContext context, SourceWords words, Action<OperationSite> visit, params OperationKind[] kinds)
+        internal static void ForEach(SemanticModelAnalysisContext context, SourceWords words, Action<OperationSite> visit, params OperationKind[] kinds) =>
+            ForEach(context, words, mayReport: null, visit, kinds);
+
+        /// <summary>
+        /// <see cref="ForEach(SemanticModelAnalysisContext, SourceWords, Action{OperationSite}, OperationKind[])"/>, where
+        /// <paramref name="mayReport"/> also rules a member out from its syntax alone, after the word test and before it
+        /// is bound (see <see cref="MayCreateObjects"/>).
+        /// </summary>
+        internal static void ForEach(SemanticModelAnalysisContext context, SourceWords words, Func<SyntaxNode, bool>? mayReport, Action<OperationSite> visit, params OperationKind[] kinds)
         {
             var model = context.SemanticModel;
             var ct = context.CancellationToken;
@@ -33,6 +41,11 @@ namespace PerfTuner.Analyzers.Infrastructure
             Action<Diagnostic> report = context.ReportDiagnostic; // one delegate (and one box of the context), not one per operation
             foreach (var member in MembersMentioning(model.SyntaxTree, words, ct))
             {
+                if (mayReport != null && !mayReport(member))
+                {
+                    continue;
+                }
+
                 foreach (var (root, owner) in Blocks(model, member, ct))
                 {
                     foreach (var operation in root.DescendantsAndSelf())
@@ -142,7 +155,7 @@ namespace PerfTuner.Analyzers.Infrastructure
                         continue;
                     }
 
-                    if (text != null && !words!.Mentions(text, member.Span))
+                    if (text != null && !MentionsOutsideOwnName(words!, text, member))
                     {
                         continue;
                     }
@@ -153,6 +166,22 @@ namespace PerfTuner.Analyzers.Infrastructure
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// Whether the member's text spells a word anywhere but in a method's own name: a declaration is not a use, and
+        /// no operation of the method comes from its name (a private method is not bound just for being one).
+        /// </summary>
+        private static bool MentionsOutsideOwnName(SourceWords words, string text, MemberDeclarationSyntax member)
+        {
+            if (!(member is MethodDeclarationSyntax method))
+            {
+                return words.Mentions(text, member.Span);
+            }
+
+            var name = method.Identifier.Span;
+            return words.Mentions(text, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(member.SpanStart, name.Start))
+                || words.Mentions(text, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(name.End, member.Span.End));
         }
 
         /// <summary>
@@ -322,6 +351,32 @@ namespace PerfTuner.Analyzers.Infrastructure
 
                     break;
             }
+        }
+
+        /// <summary>
+        /// Whether a member (as <see cref="MembersMentioning"/> returns it) has a <c>new</c> keyword in its code: every
+        /// object creation does, and C# cannot escape a keyword. A primary constructor's code is its base-type list.
+        /// </summary>
+        internal static bool MayCreateObjects(SyntaxNode member) => HasToken(member, SyntaxKind.NewKeyword, identifier: null);
+
+        /// <summary>Whether the member's code has the keyword or an identifier whose value (escapes resolved) is the name.</summary>
+        internal static bool HasToken(SyntaxNode member, SyntaxKind keyword, string? identifier)
+        {
+            var code = member is TypeDeclarationSyntax type ? type.BaseList : member;
+            if (code is null)
+            {
+                return false;
+            }
+
+            foreach (var token in code.DescendantTokens())
+            {
+                if (token.IsKind(keyword) || (identifier != null && token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == identifier))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static IOperation? Operation(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken) =>

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using PerfTuner.Analyzers.Infrastructure;
@@ -50,7 +52,7 @@ namespace PerfTuner.Analyzers.Rules
             {
                 // The common case: no file sets client_types, so no option lookup per object creation.
                 context.RegisterSemanticModelAction(c => SourceOperations.ForEach(
-                    c, words, site => Analyze(site, known, ImmutableHashSet<INamedTypeSymbol>.Empty), OperationKind.ObjectCreation, OperationKind.Invocation));
+                    c, words, MayCreateClient, site => Analyze(site, known, ImmutableHashSet<INamedTypeSymbol>.Empty), OperationKind.ObjectCreation, OperationKind.Invocation));
             }
             else
             {
@@ -60,6 +62,7 @@ namespace PerfTuner.Analyzers.Rules
                 context.RegisterSemanticModelAction(c => SourceOperations.ForEach(
                     c,
                     words,
+                    MayCreateClient,
                     site => Analyze(site, known, ConfiguredTypes(site.Options, site.Operation.Syntax.SyntaxTree, compilation, configured)),
                     OperationKind.ObjectCreation,
                     OperationKind.Invocation));
@@ -91,6 +94,34 @@ namespace PerfTuner.Analyzers.Rules
                     yield return arity < 0 ? simple : simple.Substring(0, arity);
                 }
             }
+        }
+
+        /// <summary>
+        /// Syntax a report needs, checked before a member is bound: a creation (<c>new</c>) or a <c>ForAddress</c> call;
+        /// in a field initializer, also a lambda or anonymous method, since outside one the rule never judges it
+        /// (<see cref="OperationOwner"/>: an initializer runs once per instance or type).
+        /// </summary>
+        private static bool MayCreateClient(SyntaxNode member)
+        {
+            if (!SourceOperations.HasToken(member, SyntaxKind.NewKeyword, identifier: "ForAddress"))
+            {
+                return false;
+            }
+
+            if (!(member is BaseFieldDeclarationSyntax field))
+            {
+                return true;
+            }
+
+            foreach (var node in field.DescendantNodes())
+            {
+                if (node is AnonymousFunctionExpressionSyntax)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static void Analyze(OperationSite site, ClientPerOperationTypes known, ImmutableHashSet<INamedTypeSymbol> configured)

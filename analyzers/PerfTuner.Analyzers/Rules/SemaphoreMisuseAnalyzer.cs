@@ -86,7 +86,12 @@ namespace PerfTuner.Analyzers.Rules
                     }
 
                     var state = new TypeState(type, generatedCode);
-                    foreach (var (blocks, owner) in SourceOperations.OfType(type, treeContext.SemanticModel, ct))
+                    // A member that spells none of MayUseSemaphores' names is not even bound. The names depend on each
+                    // file's options, so a type declared in several files is filtered per block only.
+                    var words = type.DeclaringSyntaxReferences.Length == 1
+                        ? SourceWords.MemberNames(state.InterestingNames(info.TypeNames).Set)
+                        : null;
+                    foreach (var (blocks, owner) in SourceOperations.OfType(type, treeContext.SemanticModel, ct, words))
                     {
                         var block = new OperationBlockSite(blocks, owner, report, ct);
                         var blockInfo = treeInfo(blocks[0].Syntax.SyntaxTree);

@@ -114,10 +114,11 @@ namespace PerfTuner.Analyzers.Rules
             {
                 // new MemoryCache(...) anywhere else: only members that spell MemoryCache are bound. A target-typed
                 // new() spells it too in practice (in the declared type, the options type or the signature); one that
-                // names it nowhere in its member is missed: a recall gap, never a false report.
+                // names it nowhere in its member is missed: a recall gap, never a false report. A member without `new`
+                // creates nothing and is not bound.
                 var words = SourceWords.Create(context.Compilation, new[] { "MemoryCache" }, wholeWords: null, context.CancellationToken);
                 context.RegisterSemanticModelAction(c => SourceOperations.ForEach(
-                    c, words, site => AnalyzeMemoryCacheCreation(site, memoryCache, generated, owner: null), OperationKind.ObjectCreation));
+                    c, words, SourceOperations.MayCreateObjects, site => AnalyzeMemoryCacheCreation(site, memoryCache, generated, owner: null), OperationKind.ObjectCreation));
             }
         }
 

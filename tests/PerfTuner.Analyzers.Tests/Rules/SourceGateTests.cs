@@ -205,4 +205,68 @@ public class SourceGateTests
                     {|PT0003:Task.\u0057henAll|}(urls.Select(url => http.GetStringAsync(url)));
             }
             """);
+
+    // PT0004 binds a member only when it has a creation (`new`, or a ForAddress call) and, in a field initializer,
+    // also a lambda: the cases below are the ones that syntax pre-check must keep.
+
+    [Fact]
+    public Task PT0004_sees_a_client_created_per_call_in_a_lambda_stored_in_a_field() =>
+        RunAsync<ClientPerOperationAnalyzer>(OutputKind.DynamicallyLinkedLibrary, """
+            using System;
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            public sealed class Hooks
+            {
+                private static readonly HttpClient Shared = new();
+
+                private readonly Func<string, Task<string>> _fetch = async url =>
+                {
+                    using var http = {|PT0004:new HttpClient()|};
+                    return await http.GetStringAsync(url);
+                };
+
+                public Task<string> FetchAsync(string url) => _fetch(url);
+
+                public Task<string> SharedAsync(string url) => Shared.GetStringAsync(url);
+            }
+            """);
+
+    [Fact]
+    public Task PT0004_sees_ForAddress_spelled_with_a_unicode_escape() =>
+        RunAsync<ClientPerOperationAnalyzer>(OutputKind.DynamicallyLinkedLibrary, """
+            using System.Threading.Tasks;
+            using Grpc.Net.Client;
+
+            public sealed class Probe
+            {
+                public string Target(string address)
+                {
+                    using var channel = {|PT0004:GrpcChannel.\u0046orAddress(address)|};
+                    return channel.Target;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task PT0005_stays_silent_when_a_member_that_names_only_the_field_hands_the_semaphore_out() =>
+        RunAsync<SemaphoreMisuseAnalyzer>(OutputKind.DynamicallyLinkedLibrary, """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public sealed class Gate
+            {
+                private readonly SemaphoreSlim _permits = new(4);
+
+                // Callers may release it themselves: the rule cannot see every release, so it says nothing.
+                public object Handle => _permits;
+
+                public async Task EnterAsync(CancellationToken ct)
+                {
+                    await _permits.WaitAsync(ct);
+                    Console.WriteLine("entered");
+                }
+            }
+            """);
 }

@@ -362,13 +362,7 @@ namespace PerfTuner.Analyzers.Infrastructure
         /// <summary>Whether the member's code has the keyword or an identifier whose value (escapes resolved) is the name.</summary>
         internal static bool HasToken(SyntaxNode member, SyntaxKind keyword, string? identifier)
         {
-            var code = member is TypeDeclarationSyntax type ? type.BaseList : member;
-            if (code is null)
-            {
-                return false;
-            }
-
-            foreach (var token in code.DescendantTokens())
+            foreach (var token in CodeTokens(member))
             {
                 if (token.IsKind(keyword) || (identifier != null && token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == identifier))
                 {
@@ -377,6 +371,13 @@ namespace PerfTuner.Analyzers.Infrastructure
             }
 
             return false;
+        }
+
+        /// <summary>The tokens of a member's code (as <see cref="MembersMentioning"/> returns it): a primary constructor's is its base-type list.</summary>
+        internal static IEnumerable<SyntaxToken> CodeTokens(SyntaxNode member)
+        {
+            var code = member is TypeDeclarationSyntax type ? type.BaseList : member;
+            return code is null ? Enumerable.Empty<SyntaxToken>() : code.DescendantTokens();
         }
 
         private static IOperation? Operation(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken) =>

@@ -78,7 +78,7 @@ namespace PerfTuner.Analyzers.Rules
                 var ct = treeContext.CancellationToken;
                 Action<Diagnostic> report = treeContext.ReportDiagnostic;
                 var info = treeInfo(treeContext.SemanticModel.SyntaxTree);
-                foreach (var type in SourceOperations.TypesDeclaredIn(treeContext.SemanticModel, ct, d => TextMayContain(info.Text, d.Span, info.TypeNames)))
+                foreach (var type in SourceOperations.TypesDeclaredIn(treeContext.SemanticModel, ct, d => info.TypeNames.Words.Mentions(info.Text, d.Span)))
                 {
                     if (!TypeMayUseSemaphores(type, treeInfo, ct))
                     {
@@ -88,9 +88,7 @@ namespace PerfTuner.Analyzers.Rules
                     var state = new TypeState(type, generatedCode);
                     // A member that spells none of MayUseSemaphores' names is not even bound. The names depend on each
                     // file's options, so a type declared in several files is filtered per block only.
-                    var words = type.DeclaringSyntaxReferences.Length == 1
-                        ? SourceWords.MemberNames(state.InterestingNames(info.TypeNames).Set)
-                        : null;
+                    var words = type.DeclaringSyntaxReferences.Length == 1 ? state.InterestingNames(info.TypeNames).Words : null;
                     foreach (var (blocks, owner) in SourceOperations.OfType(type, treeContext.SemanticModel, ct, words))
                     {
                         var block = new OperationBlockSite(blocks, owner, report, ct);
@@ -106,14 +104,14 @@ namespace PerfTuner.Analyzers.Rules
             });
         }
 
-        /// <summary>The identifiers that make a block worth analysing: a set for token lookups, an array for substring searches.</summary>
+        /// <summary>The identifiers that make a block worth analysing: a set for token lookups, the same names for text searches.</summary>
         private sealed class InterestingNameSet
         {
             internal InterestingNameSet(ImmutableHashSet<INamedTypeSymbol> forTypes, ImmutableHashSet<string> set)
             {
                 For = forTypes;
                 Set = set;
-                List = SearchList(set);
+                Words = SourceWords.MemberNames(set);
             }
 
             /// <summary>The names every block check looks for, before the type's own semaphore fields are added.</summary>
@@ -132,41 +130,15 @@ namespace PerfTuner.Analyzers.Rules
                 return builder;
             }
 
-            /// <summary>
-            /// The names to substring-search for, as an array (enumerating an ImmutableHashSet per search is slow), without
-            /// a name that contains another listed name: a text containing "WaitAsync" contains "Wait", so the search
-            /// answers the same with "Wait" alone.
-            /// </summary>
-            private static string[] SearchList(ImmutableHashSet<string> set)
-            {
-                var names = System.Linq.Enumerable.ToArray(set); // one enumeration of the set, then plain array loops
-                var list = new List<string>(names.Length);
-                foreach (var name in names)
-                {
-                    var covered = false;
-                    foreach (var other in names)
-                    {
-                        if (other.Length > 0 && other.Length < name.Length && name.IndexOf(other, StringComparison.Ordinal) >= 0)
-                        {
-                            covered = true;
-                            break;
-                        }
-                    }
-
-                    if (!covered)
-                    {
-                        list.Add(name);
-                    }
-                }
-
-                return list.ToArray();
-            }
-
             internal ImmutableHashSet<INamedTypeSymbol> For { get; }
 
             internal ImmutableHashSet<string> Set { get; }
 
-            internal string[] List { get; }
+            /// <summary>
+            /// The names as whole words, plus unicode escapes: false only when no identifier token in a span can have one
+            /// of them as its value (its text would be the name, the name after <c>@</c>, or contain an escape).
+            /// </summary>
+            internal SourceWords Words { get; }
         }
 
         /// <summary>Per-tree facts the rule needs for every block of that tree.</summary>
@@ -191,9 +163,9 @@ namespace PerfTuner.Analyzers.Rules
         }
 
         /// <summary>
-        /// The type-level form of <see cref="MayUseSemaphores"/>: false only when no declaration of the type contains
-        /// "Wait" or "Release" (which every Wait/WaitAsync/WaitOne/Release call spells), a semaphore type name, or a
-        /// <c>\u</c> escape that could spell one. Such a type has no wait, so none of its blocks can lead to a report.
+        /// The type-level form of <see cref="MayUseSemaphores"/>: false only when no declaration of the type spells
+        /// Wait, WaitAsync, WaitOne, Release or a semaphore type name as a whole word, or has a <c>\u</c> escape that
+        /// could spell one. Such a type has no wait, so none of its blocks can lead to a report.
         /// (An earlier version also kept every type with a semaphore field. That selected more types but no more
         /// reports: every report needs a wait call in the type, and the field's blocks only feed the verdict on waits.)
         /// </summary>
@@ -208,35 +180,7 @@ namespace PerfTuner.Analyzers.Rules
             foreach (var reference in references)
             {
                 var info = treeInfo(reference.SyntaxTree);
-                if (TextMayContain(info.Text, reference.Span, info.TypeNames))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>
-        /// False only when no identifier token inside <paramref name="span"/> can have one of <paramref name="names"/> as
-        /// its value: its text would contain the name (plain or after <c>@</c>) or a unicode escape.
-        /// </summary>
-        private static bool TextMayContain(string text, TextSpan span, InterestingNameSet names)
-        {
-            if (span.End > text.Length)
-            {
-                return true;
-            }
-
-            if (text.IndexOf("\\u", span.Start, span.Length, StringComparison.Ordinal) >= 0
-                || text.IndexOf("\\U", span.Start, span.Length, StringComparison.Ordinal) >= 0)
-            {
-                return true;
-            }
-
-            foreach (var name in names.List)
-            {
-                if (name.Length > 0 && text.IndexOf(name, span.Start, span.Length, StringComparison.Ordinal) >= 0)
+                if (info.TypeNames.Words.Mentions(info.Text, reference.Span))
                 {
                     return true;
                 }
@@ -260,9 +204,9 @@ namespace PerfTuner.Analyzers.Rules
 
             foreach (var root in block.OperationBlocks)
             {
-                if (!TextMayContain(treeInfo(root.Syntax.SyntaxTree).Text, root.Syntax.Span, names))
+                if (!names.Words.Mentions(treeInfo(root.Syntax.SyntaxTree).Text, root.Syntax.Span))
                 {
-                    continue; // a substring search rules the block out without walking its tokens
+                    continue; // a text search rules the block out without walking its tokens
                 }
 
                 foreach (var token in root.Syntax.DescendantTokens())

@@ -26,15 +26,29 @@ public class AnalyzerTelemetryBenchmarks
     public void Setup()
     {
         _compilation = CorpusCache.WithQdrant.Compilation;
-        _analyzers = AnalyzerCatalog.PerfTuner().Concat(AnalyzerCatalog.SdkEnabledByDefault()).ToImmutableArray();
+        _analyzers = WithoutCa
+            ? AnalyzerCatalog.PerfTuner().ToImmutableArray()
+            : AnalyzerCatalog.PerfTuner().Concat(AnalyzerCatalog.SdkEnabledByDefault()).ToImmutableArray();
         _options = new CompilationWithAnalyzersOptions(
             new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
             onAnalyzerException: null,
             concurrentAnalysis: true,
             logAnalyzerExecutionTime: true,
             reportSuppressedDiagnostics: false);
-        Console.WriteLine($"// telemetry run: {AnalyzerCatalog.PerfTuner().Count} PerfTuner + {AnalyzerCatalog.SdkEnabledByDefault().Count} SDK CA analyzers");
+        Console.WriteLine(WithoutCa
+            ? $"// telemetry run: {AnalyzerCatalog.PerfTuner().Count} PerfTuner analyzers alone ({WithoutCaVariable}=1)"
+            : $"// telemetry run: {AnalyzerCatalog.PerfTuner().Count} PerfTuner + {AnalyzerCatalog.SdkEnabledByDefault().Count} SDK CA analyzers");
     }
+
+    private const string WithoutCaVariable = "PERFTUNER_ANALYZER_TELEMETRY_WITHOUT_CA";
+
+    /// <summary>
+    /// PerfTuner's rules without the CA analyzers. The driver binds every method body for an operation action outside
+    /// the analyzer's timer, and the rules then find those bodies already bound in the shared semantic model; alone,
+    /// every body a rule binds is charged to that rule. The two runs side by side show how much of a rule's figure is
+    /// binding.
+    /// </summary>
+    private static bool WithoutCa => Environment.GetEnvironmentVariable(WithoutCaVariable) == "1";
 
     [Benchmark(Description = "PerfTuner + SDK CA analyzers, one driver run with telemetry")]
     public async Task<int> AllWithTelemetry()

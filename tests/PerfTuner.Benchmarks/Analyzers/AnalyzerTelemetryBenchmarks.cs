@@ -101,6 +101,17 @@ public class AnalyzerTelemetryBenchmarks
         var ours = times.Where(p => !p.Key.StartsWith("SDK ", StringComparison.Ordinal)).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
 
         Console.WriteLine($"// ---- analyzer execution time (driver telemetry), {title} ----");
+        if (ca.Count == 0)
+        {
+            foreach (var pair in ours)
+            {
+                Console.WriteLine($"// {pair.Key}: {Ms(pair.Value)}");
+            }
+
+            Console.WriteLine($"// all PerfTuner rules: {Ms(ours.Sum(p => p.Value))}");
+            return;
+        }
+
         Console.WriteLine($"// SDK CA analyzers: {ca.Count}, median {Ms(caMedian)}, sum {Ms(ca.Sum())}; the {buildCa.Count} a default dotnet build runs (a Warning/Error rule): median {Ms(buildCaMedian)}");
         foreach (var pair in ours)
         {

@@ -26,20 +26,27 @@ namespace PerfTuner.Analyzers.Infrastructure
         /// that mention a word: a semantic-model action's replacement for compilation-wide operation actions.
         /// </summary>
         internal static void ForEach(SemanticModelAnalysisContext context, SourceWords words, Action<OperationSite> visit, params OperationKind[] kinds) =>
-            ForEach(context, words, mayReport: null, visit, kinds);
+            ForEach(context, words, wordToken: null, mayReport: null, visit, kinds);
 
         /// <summary>
-        /// <see cref="ForEach(SemanticModelAnalysisContext, SourceWords, Action{OperationSite}, OperationKind[])"/>, where
-        /// <paramref name="mayReport"/> also rules a member out from its syntax alone, after the word test and before it
-        /// is bound (see <see cref="MayCreateObjects"/>).
+        /// <see cref="ForEach(SemanticModelAnalysisContext, SourceWords, Action{OperationSite}, OperationKind[])"/> with
+        /// two syntax tests before a member is bound: <paramref name="wordToken"/> on the token at each place a word was
+        /// found (a word in a comment or a string, or an identifier the rule does not want there, then does not count),
+        /// and <paramref name="mayReport"/> on the member itself (see <see cref="MayCreateObjects"/>).
         /// </summary>
-        internal static void ForEach(SemanticModelAnalysisContext context, SourceWords words, Func<SyntaxNode, bool>? mayReport, Action<OperationSite> visit, params OperationKind[] kinds)
+        internal static void ForEach(
+            SemanticModelAnalysisContext context,
+            SourceWords words,
+            Func<SyntaxToken, bool>? wordToken,
+            Func<SyntaxNode, bool>? mayReport,
+            Action<OperationSite> visit,
+            params OperationKind[] kinds)
         {
             var model = context.SemanticModel;
             var ct = context.CancellationToken;
             var compilation = model.Compilation;
             Action<Diagnostic> report = context.ReportDiagnostic; // one delegate (and one box of the context), not one per operation
-            foreach (var member in MembersMentioning(model.SyntaxTree, words, ct))
+            foreach (var member in MembersMentioning(model.SyntaxTree, words, ct, wordToken))
             {
                 if (mayReport != null && !mayReport(member))
                 {
@@ -188,7 +195,7 @@ namespace PerfTuner.Analyzers.Infrastructure
         /// The members of a tree that contain a word: declarations directly inside a type, the top-level statements
         /// (as their compilation unit) and a type declaration itself when the word is in its primary-constructor header.
         /// </summary>
-        internal static IEnumerable<SyntaxNode> MembersMentioning(SyntaxTree tree, SourceWords words, CancellationToken cancellationToken)
+        internal static IEnumerable<SyntaxNode> MembersMentioning(SyntaxTree tree, SourceWords words, CancellationToken cancellationToken, Func<SyntaxToken, bool>? wordToken = null)
         {
             var root = tree.GetRoot(cancellationToken);
             if (words.MatchesEverything)
@@ -200,7 +207,18 @@ namespace PerfTuner.Analyzers.Infrastructure
             var members = new HashSet<SyntaxNode>();
             foreach (var position in words.Positions(text))
             {
-                var member = MemberAt(root, position);
+                if (position >= root.FullSpan.End)
+                {
+                    continue;
+                }
+
+                var token = root.FindToken(position);
+                if (wordToken != null && !wordToken(token))
+                {
+                    continue;
+                }
+
+                var member = MemberOf(token);
                 if (member != null)
                 {
                     members.Add(member);
@@ -210,14 +228,9 @@ namespace PerfTuner.Analyzers.Infrastructure
             return members.OrderBy(m => m.SpanStart);
         }
 
-        private static SyntaxNode? MemberAt(SyntaxNode root, int position)
+        private static SyntaxNode? MemberOf(SyntaxToken token)
         {
-            if (position >= root.FullSpan.End)
-            {
-                return null;
-            }
-
-            for (var node = root.FindToken(position).Parent; node != null; node = node.Parent)
+            for (var node = token.Parent; node != null; node = node.Parent)
             {
                 switch (node)
                 {

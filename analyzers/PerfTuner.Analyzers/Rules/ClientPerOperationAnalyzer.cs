@@ -52,7 +52,7 @@ namespace PerfTuner.Analyzers.Rules
             {
                 // The common case: no file sets client_types, so no option lookup per object creation.
                 context.RegisterSemanticModelAction(c => SourceOperations.ForEach(
-                    c, words, MayCreateClient, site => Analyze(site, known, ImmutableHashSet<INamedTypeSymbol>.Empty), OperationKind.ObjectCreation, OperationKind.Invocation));
+                    c, words, wordToken: null, MayCreateClient, site => Analyze(site, known, ImmutableHashSet<INamedTypeSymbol>.Empty), OperationKind.ObjectCreation, OperationKind.Invocation));
             }
             else
             {
@@ -62,6 +62,7 @@ namespace PerfTuner.Analyzers.Rules
                 context.RegisterSemanticModelAction(c => SourceOperations.ForEach(
                     c,
                     words,
+                    wordToken: null,
                     MayCreateClient,
                     site => Analyze(site, known, ConfiguredTypes(site.Options, site.Operation.Syntax.SyntaxTree, compilation, configured)),
                     OperationKind.ObjectCreation,

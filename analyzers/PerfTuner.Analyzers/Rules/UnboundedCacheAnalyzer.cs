@@ -118,7 +118,7 @@ namespace PerfTuner.Analyzers.Rules
                 // creates nothing and is not bound.
                 var words = SourceWords.Create(context.Compilation, new[] { "MemoryCache" }, wholeWords: null, context.CancellationToken);
                 context.RegisterSemanticModelAction(c => SourceOperations.ForEach(
-                    c, words, SourceOperations.MayCreateObjects, site => AnalyzeMemoryCacheCreation(site, memoryCache, generated, owner: null), OperationKind.ObjectCreation));
+                    c, words, wordToken: null, SourceOperations.MayCreateObjects, site => AnalyzeMemoryCacheCreation(site, memoryCache, generated, owner: null), OperationKind.ObjectCreation));
             }
         }
 

@@ -57,7 +57,7 @@ namespace PerfTuner.Analyzers.Rules
                 // Every invocation the rule judges spells one of these names (or is a discarded task, `_ = ...`):
                 // only members that do are bound and walked (SourceOperations).
                 var words = SourceWords.Create(start.Compilation, System.Array.Empty<string>(), FanOutTokens, start.CancellationToken);
-                start.RegisterSemanticModelAction(c => SourceOperations.ForEach(c, words, MayFanOut, site => AnalyzeInvocation(site, types), OperationKind.Invocation));
+                start.RegisterSemanticModelAction(c => SourceOperations.ForEach(c, words, MayFanOut, mayReport: null, site => AnalyzeInvocation(site, types), OperationKind.Invocation));
             });
         }
 
@@ -65,34 +65,24 @@ namespace PerfTuner.Analyzers.Rules
         private static readonly string[] FanOutTokens = { "WhenAll", "WaitAll", "Run", "StartNew", "For", "ForEach", "_" };
 
         /// <summary>
-        /// The same names as tokens, checked before a member is bound: one of the method names, or a `_` that is the
-        /// target of an assignment. The discard pattern `_ =>` in a switch and `out _` are everywhere in plain code
-        /// and never start a fan-out.
+        /// The token where a name was found, checked before its member is bound: one of the method names, or a `_` that
+        /// is the target of an assignment. A name in a comment or a string does not count, nor the discard pattern
+        /// `_ =>` in a switch or `out _`, which are everywhere in plain code and never start a fan-out.
         /// </summary>
-        private static bool MayFanOut(SyntaxNode member)
+        private static bool MayFanOut(SyntaxToken token)
         {
-            foreach (var token in SourceOperations.CodeTokens(member))
+            if (!token.IsKind(SyntaxKind.IdentifierToken))
             {
-                if (!token.IsKind(SyntaxKind.IdentifierToken))
-                {
-                    continue;
-                }
-
-                var name = token.ValueText;
-                if (name == "_")
-                {
-                    if (token.Parent is IdentifierNameSyntax discard && discard.Parent is AssignmentExpressionSyntax assignment && assignment.Left == discard)
-                    {
-                        return true;
-                    }
-                }
-                else if (System.Array.IndexOf(FanOutTokens, name) >= 0)
-                {
-                    return true;
-                }
+                return false;
             }
 
-            return false;
+            var name = token.ValueText;
+            if (name == "_")
+            {
+                return token.Parent is IdentifierNameSyntax discard && discard.Parent is AssignmentExpressionSyntax assignment && assignment.Left == discard;
+            }
+
+            return System.Array.IndexOf(FanOutTokens, name) >= 0;
         }
 
         private static void AnalyzeInvocation(OperationSite context, ConcurrencyTypes types)

@@ -107,7 +107,7 @@ namespace PerfTuner.Analyzers.Rules
         /// <summary>The identifiers that make a block worth analysing: a set for token lookups, the same names for text searches.</summary>
         private sealed class InterestingNameSet
         {
-            internal InterestingNameSet(ImmutableHashSet<INamedTypeSymbol> forTypes, ImmutableHashSet<string> set)
+            internal InterestingNameSet(ImmutableHashSet<INamedTypeSymbol> forTypes, HashSet<string> set)
             {
                 For = forTypes;
                 Set = set;
@@ -115,9 +115,9 @@ namespace PerfTuner.Analyzers.Rules
             }
 
             /// <summary>The names every block check looks for, before the type's own semaphore fields are added.</summary>
-            internal static ImmutableHashSet<string>.Builder BaseNames(ImmutableHashSet<INamedTypeSymbol> semaphoreTypes)
+            internal static HashSet<string> BaseNames(ImmutableHashSet<INamedTypeSymbol> semaphoreTypes)
             {
-                var builder = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+                var builder = new HashSet<string>(StringComparer.Ordinal);
                 builder.Add("Wait");
                 builder.Add("WaitAsync");
                 builder.Add("WaitOne");
@@ -132,7 +132,8 @@ namespace PerfTuner.Analyzers.Rules
 
             internal ImmutableHashSet<INamedTypeSymbol> For { get; }
 
-            internal ImmutableHashSet<string> Set { get; }
+            /// <summary>Never changed after construction (read from several threads).</summary>
+            internal HashSet<string> Set { get; }
 
             /// <summary>
             /// The names as whole words, plus unicode escapes: false only when no identifier token in a span can have one
@@ -149,7 +150,7 @@ namespace PerfTuner.Analyzers.Rules
                 Text = text;
                 SemaphoreTypes = semaphoreTypes;
                 PerItem = perItem;
-                TypeNames = new InterestingNameSet(semaphoreTypes, InterestingNameSet.BaseNames(semaphoreTypes).ToImmutable());
+                TypeNames = new InterestingNameSet(semaphoreTypes, InterestingNameSet.BaseNames(semaphoreTypes));
             }
 
             /// <summary>The names the type-level check searches for in this tree, and the base of each type's block-level set.</summary>
@@ -393,20 +394,20 @@ namespace PerfTuner.Analyzers.Rules
                 }
 
                 var semaphoreTypes = baseNames.For;
-                ImmutableHashSet<string>.Builder? builder = null;
+                HashSet<string>? names = null;
                 foreach (var member in _type.GetMembers())
                 {
                     if (member is IFieldSymbol field && field.Type is INamedTypeSymbol fieldType && semaphoreTypes.Contains(fieldType.OriginalDefinition)
                         && !baseNames.Set.Contains(field.Name))
                     {
-                        builder ??= baseNames.Set.ToBuilder();
-                        builder.Add(field.Name);
+                        names ??= new HashSet<string>(baseNames.Set, StringComparer.Ordinal);
+                        names.Add(field.Name);
                     }
                 }
 
-                var names = builder is null ? baseNames : new InterestingNameSet(semaphoreTypes, builder.ToImmutable());
-                _names = names;
-                return names;
+                var result = names is null ? baseNames : new InterestingNameSet(semaphoreTypes, names);
+                _names = result;
+                return result;
             }
 
             internal bool Owns(IFieldSymbol field) =>

@@ -80,15 +80,18 @@ namespace PerfTuner.Analyzers.Rules
                 var info = treeInfo(treeContext.SemanticModel.SyntaxTree);
                 foreach (var type in SourceOperations.TypesDeclaredIn(treeContext.SemanticModel, ct, d => info.TypeNames.Words.Mentions(info.Text, d.Span)))
                 {
-                    if (!TypeMayUseSemaphores(type, treeInfo, ct))
+                    // A type declared once was tested from its text by the filter above (or, for a lone partial part,
+                    // has its members tested by the same names below); only one spread over files needs every part read.
+                    var singleDeclaration = type.DeclaringSyntaxReferences.Length == 1;
+                    if (!singleDeclaration && !TypeMayUseSemaphores(type, treeInfo, ct))
                     {
-                        continue; // the common case: no block of this type could pass MayUseSemaphores
+                        continue; // no block of this type could pass MayUseSemaphores
                     }
 
                     var state = new TypeState(type, generatedCode);
                     // A member that spells none of MayUseSemaphores' names is not even bound. The names depend on each
                     // file's options, so a type declared in several files is filtered per block only.
-                    var words = type.DeclaringSyntaxReferences.Length == 1 ? state.InterestingNames(info.TypeNames).Words : null;
+                    var words = singleDeclaration ? state.InterestingNames(info.TypeNames).Words : null;
                     foreach (var (blocks, owner) in SourceOperations.OfType(type, treeContext.SemanticModel, ct, words))
                     {
                         var block = new OperationBlockSite(blocks, owner, report, ct);

@@ -1,5 +1,7 @@
 using System.Collections.Generic;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace PerfTuner.Analyzers.Infrastructure
 {
@@ -22,6 +24,60 @@ namespace PerfTuner.Analyzers.Infrastructure
             }
 
             callers.Add(new Caller(caller, inCallback));
+        }
+
+        /// <summary>
+        /// The names of the type's private methods whose callers <see cref="IsInitOnly(ISymbol, bool)"/> may need: those
+        /// whose code names a candidate field (only they can grow one), and, since the question goes up the call chain,
+        /// those whose code names such a method. Read from identifiers, so an overload or a same-named local only adds
+        /// names, never loses one. Only calls to these methods need recording; the rest of the type's calls are never
+        /// asked about.
+        /// </summary>
+        internal static HashSet<string> NamesThatMayMatter(INamedTypeSymbol type, IEnumerable<IFieldSymbol> candidates, CancellationToken cancellationToken)
+        {
+            var methods = new List<(string Name, HashSet<string> Identifiers)>();
+            foreach (var member in type.GetMembers())
+            {
+                if (member is IMethodSymbol method && method.DeclaredAccessibility == Accessibility.Private && method.MethodKind == MethodKind.Ordinary)
+                {
+                    var identifiers = new HashSet<string>(System.StringComparer.Ordinal);
+                    foreach (var reference in method.DeclaringSyntaxReferences)
+                    {
+                        foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
+                        {
+                            if (token.IsKind(SyntaxKind.IdentifierToken))
+                            {
+                                identifiers.Add(token.ValueText);
+                            }
+                        }
+                    }
+
+                    methods.Add((method.Name, identifiers));
+                }
+            }
+
+            var wanted = new HashSet<string>(System.StringComparer.Ordinal);
+            foreach (var field in candidates)
+            {
+                wanted.Add(field.Name);
+            }
+
+            var names = new HashSet<string>(System.StringComparer.Ordinal);
+            for (var grew = true; grew;)
+            {
+                grew = false;
+                foreach (var (name, identifiers) in methods)
+                {
+                    if (!names.Contains(name) && identifiers.Overlaps(wanted))
+                    {
+                        names.Add(name);
+                        wanted.Add(name);
+                        grew = true;
+                    }
+                }
+            }
+
+            return names;
         }
 
         /// <summary>A method group turned into a delegate can run any time, from anywhere.</summary>

@@ -150,15 +150,23 @@ namespace PerfTuner.Analyzers.Rules
             }
 
             var initOnly = new CacheInitOnlyMethods();
-            // CacheInitOnlyMethods only ever answers for private ordinary methods: without one there is nothing to record.
-            var recordCalls = candidates != null && HasPrivateOrdinaryMethod(type);
             var ct = context.CancellationToken;
+            // CacheInitOnlyMethods is only asked about private methods that may grow a candidate: the calls to record
+            // are the calls to those methods (and to the private methods that call them).
+            var initOnlyNames = candidates is null ? null : CacheInitOnlyMethods.NamesThatMayMatter(type, candidates.Keys, ct);
+            var recordCalls = initOnlyNames != null && initOnlyNames.Count > 0;
+            if (candidates != null)
+            {
+                NoteInitializersFromSyntax(candidates, ct);
+            }
+
             var compilation = context.SemanticModel.Compilation;
             // Every operation the verdicts use names one of these: a candidate or tracked field, a private method
-            // (for CacheInitOnlyMethods) or a MemoryCache creation. Members naming none of them are not bound.
-            var words = SourceWords.MemberNames(MemberNamesUsed(type, candidates, owner, recordCalls));
+            // (for CacheInitOnlyMethods) or a MemoryCache creation. Members naming none of them are not bound, nor is
+            // a field declaration that names only itself (its initializer was read from syntax above).
+            var words = SourceWords.MemberNames(MemberNamesUsed(candidates, owner, initOnlyNames));
             Action<Diagnostic> report = context.ReportDiagnostic;
-            foreach (var (blocks, member) in SourceOperations.OfType(type, context.SemanticModel, ct, words))
+            foreach (var (blocks, member) in SourceOperations.OfType(type, context.SemanticModel, ct, words, fieldsFromSyntax: true))
             {
                 foreach (var root in blocks)
                 {
@@ -174,9 +182,6 @@ namespace PerfTuner.Analyzers.Rules
                                 }
 
                                 owner?.AddReference((IFieldReferenceOperation)operation);
-                                break;
-                            case OperationKind.FieldInitializer when candidates != null:
-                                OnFieldInitializer(Site(), candidates);
                                 break;
                             case OperationKind.Invocation when recordCalls:
                             case OperationKind.MethodReference when recordCalls:
@@ -203,7 +208,7 @@ namespace PerfTuner.Analyzers.Rules
 
         // ---- keyed collection fields -------------------------------------------------------------------------
 
-        private static IEnumerable<string> MemberNamesUsed(INamedTypeSymbol type, Dictionary<IFieldSymbol, CacheFieldUsage>? candidates, CacheMemoryCacheOwner? owner, bool recordCalls)
+        private static IEnumerable<string> MemberNamesUsed(Dictionary<IFieldSymbol, CacheFieldUsage>? candidates, CacheMemoryCacheOwner? owner, HashSet<string>? initOnlyNames)
         {
             if (candidates != null)
             {
@@ -222,14 +227,11 @@ namespace PerfTuner.Analyzers.Rules
                 }
             }
 
-            if (recordCalls)
+            if (initOnlyNames != null)
             {
-                foreach (var member in type.GetMembers())
+                foreach (var name in initOnlyNames)
                 {
-                    if (member is IMethodSymbol method && method.DeclaredAccessibility == Accessibility.Private && method.MethodKind == MethodKind.Ordinary)
-                    {
-                        yield return method.Name;
-                    }
+                    yield return name;
                 }
             }
         }
@@ -277,19 +279,6 @@ namespace PerfTuner.Analyzers.Rules
                     initOnly.AddDelegateReference(reference.Method.OriginalDefinition);
                     break;
             }
-        }
-
-        private static bool HasPrivateOrdinaryMethod(INamedTypeSymbol type)
-        {
-            foreach (var member in type.GetMembers())
-            {
-                if (member is IMethodSymbol method && method.DeclaredAccessibility == Accessibility.Private && method.MethodKind == MethodKind.Ordinary)
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         private static bool IsPrivateMethodOf(IMethodSymbol? method, INamedTypeSymbol type) =>
@@ -358,14 +347,21 @@ namespace PerfTuner.Analyzers.Rules
             return false;
         }
 
-        private static void OnFieldInitializer(OperationSite context, Dictionary<IFieldSymbol, CacheFieldUsage> candidates)
+        /// <summary>
+        /// A candidate initialized with anything but a new collection holds a shared or factory-made instance, which
+        /// its owner may bound. Read from syntax: conversions, parentheses and <c>!</c> have no effect on it, and a
+        /// <c>new</c> or a collection expression is always spelled as one.
+        /// </summary>
+        private static void NoteInitializersFromSyntax(Dictionary<IFieldSymbol, CacheFieldUsage> candidates, System.Threading.CancellationToken cancellationToken)
         {
-            var initializer = (IFieldInitializerOperation)context.Operation;
-            foreach (var field in initializer.InitializedFields)
+            foreach (var usage in candidates.Values)
             {
-                if (candidates.TryGetValue(field.OriginalDefinition, out var usage) && !IsNewCollection(initializer.Value))
+                foreach (var reference in usage.Field.DeclaringSyntaxReferences)
                 {
-                    usage.MarkEscapes(); // shared or factory-made instance: its owner may bound it
+                    if (reference.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer: { } initializer } && !IsNewCollection(initializer.Value))
+                    {
+                        usage.MarkEscapes();
+                    }
                 }
             }
         }
@@ -660,6 +656,31 @@ namespace PerfTuner.Analyzers.Rules
             var stripped = CacheMemoryCacheInspector.StripConversions(value);
             return stripped is IObjectCreationOperation
                    || (stripped != null && stripped.Syntax.IsKind(SyntaxKind.CollectionExpression));
+        }
+
+        /// <summary>The same test on syntax: what <see cref="CacheMemoryCacheInspector.StripConversions"/> strips is spelled as a cast, <c>as</c>, parentheses or <c>!</c>.</summary>
+        private static bool IsNewCollection(ExpressionSyntax value)
+        {
+            while (true)
+            {
+                switch (value)
+                {
+                    case ParenthesizedExpressionSyntax parenthesized:
+                        value = parenthesized.Expression;
+                        continue;
+                    case CastExpressionSyntax cast:
+                        value = cast.Expression;
+                        continue;
+                    case PostfixUnaryExpressionSyntax suppression when suppression.IsKind(SyntaxKind.SuppressNullableWarningExpression):
+                        value = suppression.Operand;
+                        continue;
+                    case BinaryExpressionSyntax asCast when asCast.IsKind(SyntaxKind.AsExpression):
+                        value = asCast.Left;
+                        continue;
+                    default:
+                        return value is BaseObjectCreationExpressionSyntax || value.IsKind(SyntaxKind.CollectionExpression);
+                }
+            }
         }
 
         /// <summary><c>_cache.Count &lt; Max</c>, <c>Count &gt;= limit</c>, <c>Count is &gt; 100</c>: someone bounds the size. <c>Count == 0</c> does not.</summary>

@@ -8,7 +8,8 @@ namespace PerfTuner.Analyzers.Tests.Rules;
 /// <summary>
 /// The rules bind only the members whose source spells one of their words (SourceWords, SourceOperations). These
 /// cases pin the places such a gate could miss and must not: aliases (file-local and global, in another file),
-/// top-level statements, a partial type spread over two files, and a name spelled with a unicode escape.
+/// top-level statements, a partial type spread over two files, a name spelled with a unicode escape, field initializers
+/// read from syntax and call chains followed by name.
 /// </summary>
 public class SourceGateTests
 {
@@ -269,4 +270,99 @@ public class SourceGateTests
                 }
             }
             """);
+
+    [Fact]
+    public Task PT0001_reads_a_cast_or_parenthesized_new_initializer_without_binding_it() =>
+        Verify<UnboundedCacheAnalyzer>.AnalyzerAsync(
+            """
+            using System.Collections.Generic;
+
+            public static class TitleMemo
+            {
+                private static readonly IDictionary<string, string> {|#0:s_titleCache|} = ((IDictionary<string, string>)new Dictionary<string, string>())!;
+
+                public static void Remember(string id, string title) => s_titleCache[id] = title;
+            }
+            """,
+            Verify<UnboundedCacheAnalyzer>.Diagnostic("PT0001").WithLocation(0)
+                .WithArguments("s_titleCache", "grows in Remember(string, string) and is never evicted")
+                .WithOptions(DiagnosticOptions.IgnoreAdditionalLocations));
+
+    [Fact]
+    public Task PT0001_stays_silent_for_a_field_that_names_only_itself_and_holds_a_shared_instance() =>
+        Verify<UnboundedCacheAnalyzer>.AnalyzerAsync("""
+            using System.Collections.Concurrent;
+
+            public static class SharedCaches
+            {
+                public static ConcurrentDictionary<string, float[]> Embeddings { get; } = new();
+            }
+
+            public sealed class EmbeddingLookup
+            {
+                // Its owner bounds it; this type only writes to it.
+                private static readonly ConcurrentDictionary<string, float[]> s_embeddingCache = SharedCaches.Embeddings;
+
+                public void Put(string text, float[] vector) => s_embeddingCache[text] = vector;
+            }
+            """);
+
+    [Fact]
+    public Task PT0001_follows_an_init_only_chain_through_a_helper_that_never_names_the_cache() =>
+        Verify<UnboundedCacheAnalyzer>.AnalyzerAsync("""
+            using System.Collections.Generic;
+
+            public static class Tokenizers
+            {
+                private static readonly Dictionary<string, int> s_vocabularyCache = new();
+
+                static Tokenizers() => Seed();
+
+                // Names no cache: only the chain Seed -> AddAll -> Put says the cache is filled once.
+                private static void Seed() => AddAll(new[] { "a", "b" });
+
+                private static void AddAll(string[] words)
+                {
+                    foreach (var word in words)
+                    {
+                        Put(word);
+                    }
+                }
+
+                private static void Put(string word) => s_vocabularyCache[word] = word.Length;
+
+                private static int Unrelated(int x) => x + 1;
+
+                public static int Id(string word) => Unrelated(s_vocabularyCache[word]);
+            }
+            """);
+
+    [Fact]
+    public Task PT0001_reports_when_a_helper_of_the_chain_is_also_called_on_the_request_path() =>
+        Verify<UnboundedCacheAnalyzer>.AnalyzerAsync(
+            """
+            using System.Collections.Generic;
+
+            public sealed class Tokenizer
+            {
+                private static readonly Dictionary<string, int> {|#0:s_vocabularyCache|} = new();
+
+                static Tokenizer() => Seed(new[] { "a", "b" });
+
+                private static void Seed(string[] words)
+                {
+                    foreach (var word in words)
+                    {
+                        Put(word);
+                    }
+                }
+
+                private static void Put(string word) => s_vocabularyCache[word] = word.Length;
+
+                public void Learn(string[] words) => Seed(words);
+            }
+            """,
+            Verify<UnboundedCacheAnalyzer>.Diagnostic("PT0001").WithLocation(0)
+                .WithArguments("s_vocabularyCache", "grows in Put(string) and is never evicted")
+                .WithOptions(DiagnosticOptions.IgnoreAdditionalLocations));
 }

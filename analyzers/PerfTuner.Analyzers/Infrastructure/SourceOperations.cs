@@ -110,13 +110,17 @@ namespace PerfTuner.Analyzers.Infrastructure
         /// initializers, a primary constructor; not those of nested types) in every partial declaration, by owning
         /// symbol: what the driver gives a symbol-start scope of the type. <paramref name="model"/> is the model of
         /// the tree being analysed (<see cref="TypesDeclaredIn"/>). With <paramref name="words"/>, members whose
-        /// source spells none of them are left out. With <paramref name="fieldsFromSyntax"/>, so is a field
-        /// declaration that spells them only as the names of its own variables: the caller reads such initializers
-        /// from syntax. Field initializers are the one kind of block the compiler does not hand the driver already
-        /// bound, so binding one costs about twice what a method body costs.
+        /// source spells none of them are left out. So is a field declaration for which
+        /// <paramref name="readFromSyntax"/> (given the declaration and its tree's text, when words were given) is
+        /// true: the caller reads those initializers from syntax. Field initializers are the one kind of block the
+        /// compiler does not hand the driver already bound, so each costs two to three times what a method body does.
         /// </summary>
         internal static IEnumerable<(ImmutableArray<IOperation> Blocks, ISymbol Owner)> OfType(
-            INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken, SourceWords? words = null, bool fieldsFromSyntax = false)
+            INamedTypeSymbol type,
+            SemanticModel model,
+            CancellationToken cancellationToken,
+            SourceWords? words = null,
+            Func<BaseFieldDeclarationSyntax, string?, bool>? readFromSyntax = null)
         {
             foreach (var reference in type.DeclaringSyntaxReferences)
             {
@@ -166,7 +170,8 @@ namespace PerfTuner.Analyzers.Infrastructure
                         continue;
                     }
 
-                    if (text != null && !MentionsOutsideOwnName(words!, text, member, fieldsFromSyntax))
+                    if ((text != null && !MentionsOutsideOwnName(words!, text, member))
+                        || (readFromSyntax != null && member is BaseFieldDeclarationSyntax field && readFromSyntax(field, text)))
                     {
                         continue;
                     }
@@ -180,32 +185,29 @@ namespace PerfTuner.Analyzers.Infrastructure
         }
 
         /// <summary>
-        /// Whether the member's text spells a word anywhere but in a method's own name (or, with
-        /// <paramref name="fieldNames"/>, a field's own variable names): a declaration is not a use, and no operation of
-        /// the method comes from its name (a private method is not bound just for being one).
+        /// Whether the member's text spells a word anywhere but in a method's own name: a declaration is not a use, and
+        /// no operation of the method comes from its name (a private method is not bound just for being one).
         /// </summary>
-        private static bool MentionsOutsideOwnName(SourceWords words, string text, MemberDeclarationSyntax member, bool fieldNames)
+        private static bool MentionsOutsideOwnName(SourceWords words, string text, MemberDeclarationSyntax member) =>
+            member is MethodDeclarationSyntax method
+                ? MentionsOutside(words, text, member.Span, method.Identifier.Span)
+                : words.Mentions(text, member.Span);
+
+        /// <summary>Whether a field declaration spells a word anywhere but in the names of its own variables.</summary>
+        internal static bool MentionsOutsideVariableNames(SourceWords words, string text, BaseFieldDeclarationSyntax field)
         {
-            switch (member)
+            var start = field.SpanStart;
+            foreach (var variable in field.Declaration.Variables)
             {
-                case MethodDeclarationSyntax method:
-                    return MentionsOutside(words, text, member.Span, method.Identifier.Span);
-                case BaseFieldDeclarationSyntax field when fieldNames:
-                    var start = member.SpanStart;
-                    foreach (var variable in field.Declaration.Variables)
-                    {
-                        if (words.Mentions(text, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(start, variable.Identifier.SpanStart)))
-                        {
-                            return true;
-                        }
+                if (words.Mentions(text, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(start, variable.Identifier.SpanStart)))
+                {
+                    return true;
+                }
 
-                        start = variable.Identifier.Span.End;
-                    }
-
-                    return words.Mentions(text, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(start, member.Span.End));
-                default:
-                    return words.Mentions(text, member.Span);
+                start = variable.Identifier.Span.End;
             }
+
+            return words.Mentions(text, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(start, field.Span.End));
         }
 
         private static bool MentionsOutside(SourceWords words, string text, Microsoft.CodeAnalysis.Text.TextSpan span, Microsoft.CodeAnalysis.Text.TextSpan name) =>

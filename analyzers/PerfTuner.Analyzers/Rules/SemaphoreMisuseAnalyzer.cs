@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
@@ -92,7 +93,10 @@ namespace PerfTuner.Analyzers.Rules
                     // A member that spells none of MayUseSemaphores' names is not even bound. The names depend on each
                     // file's options, so a type declared in several files is filtered per block only.
                     var words = singleDeclaration ? state.InterestingNames(info.TypeNames).Words : null;
-                    foreach (var (blocks, owner) in SourceOperations.OfType(type, treeContext.SemanticModel, ct, words))
+                    // A semaphore created in place (= new(4)) is read from syntax, not bound: see ReadPlainFieldInitializers.
+                    Func<BaseFieldDeclarationSyntax, string?, bool> plainField = (field, _) =>
+                        ReadPlainFieldInitializers(field, type, state, treeInfo(field.SyntaxTree).SemaphoreTypes);
+                    foreach (var (blocks, owner) in SourceOperations.OfType(type, treeContext.SemanticModel, ct, words, plainField))
                     {
                         var block = new OperationBlockSite(blocks, owner, report, ct);
                         var blockInfo = treeInfo(blocks[0].Syntax.SyntaxTree);
@@ -105,6 +109,40 @@ namespace PerfTuner.Analyzers.Rules
                     state.ReportFieldWaits(report);
                 }
             });
+        }
+
+        /// <summary>
+        /// What the bound walk would learn from a field declaration whose initializers are plain creations
+        /// (<see cref="SemaphoreFieldInitializers.ArePlain"/>): an own semaphore field created with initial count zero is
+        /// a signal. Returns false, and reads nothing, for any other declaration: that one is bound and walked.
+        /// </summary>
+        private static bool ReadPlainFieldInitializers(BaseFieldDeclarationSyntax declaration, INamedTypeSymbol type, TypeState state, ImmutableHashSet<INamedTypeSymbol> semaphoreTypes)
+        {
+            if (!SemaphoreFieldInitializers.ArePlain(declaration))
+            {
+                return false;
+            }
+
+            foreach (var variable in declaration.Declaration.Variables)
+            {
+                if (!SemaphoreFieldInitializers.CreatesSignal(variable))
+                {
+                    continue;
+                }
+
+                foreach (var member in type.GetMembers(variable.Identifier.ValueText))
+                {
+                    if (member is IFieldSymbol field
+                        && field.Type is INamedTypeSymbol fieldType
+                        && semaphoreTypes.Contains(fieldType.OriginalDefinition)
+                        && state.Owns(field.OriginalDefinition))
+                    {
+                        state.MarkSignal(field.OriginalDefinition);
+                    }
+                }
+            }
+
+            return true;
         }
 
         /// <summary>The identifiers that make a block worth analysing: a set for token lookups, the same names for text searches.</summary>

@@ -166,7 +166,8 @@ namespace PerfTuner.Analyzers.Rules
             // a field declaration that names only itself (its initializer was read from syntax above).
             var words = SourceWords.MemberNames(MemberNamesUsed(candidates, owner, initOnlyNames));
             Action<Diagnostic> report = context.ReportDiagnostic;
-            foreach (var (blocks, member) in SourceOperations.OfType(type, context.SemanticModel, ct, words, fieldsFromSyntax: true))
+            foreach (var (blocks, member) in SourceOperations.OfType(
+                type, context.SemanticModel, ct, words, (field, text) => text != null && !SourceOperations.MentionsOutsideVariableNames(words, text, field)))
             {
                 foreach (var root in blocks)
                 {

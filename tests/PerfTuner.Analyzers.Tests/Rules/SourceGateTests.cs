@@ -365,4 +365,58 @@ public class SourceGateTests
             Verify<UnboundedCacheAnalyzer>.Diagnostic("PT0001").WithLocation(0)
                 .WithArguments("s_vocabularyCache", "grows in Put(string) and is never evicted")
                 .WithOptions(DiagnosticOptions.IgnoreAdditionalLocations));
+
+    [Fact]
+    public Task PT0005_reads_a_signal_created_in_place_without_binding_it() =>
+        RunAsync<SemaphoreMisuseAnalyzer>(OutputKind.DynamicallyLinkedLibrary, Latch("new(0, 1)"));
+
+    [Fact]
+    public Task PT0005_binds_a_signal_whose_initial_count_is_a_named_constant() =>
+        RunAsync<SemaphoreMisuseAnalyzer>(OutputKind.DynamicallyLinkedLibrary, Latch("new(Closed, 1)"));
+
+    [Fact]
+    public Task PT0005_still_reports_the_same_latch_built_as_a_throttle() =>
+        RunAsync<SemaphoreMisuseAnalyzer>(OutputKind.DynamicallyLinkedLibrary, Latch("new(1, 1)", "{|PT0005:_ready.WaitAsync(ct)|}"));
+
+    [Fact]
+    public Task PT0005_binds_a_field_initialized_with_a_semaphore_someone_else_owns() =>
+        RunAsync<SemaphoreMisuseAnalyzer>(OutputKind.DynamicallyLinkedLibrary, """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            // The pool hands out the gate and releases it when the lease ends: this type only waits.
+            public sealed class CollectionLease(SemaphoreSlim poolGate)
+            {
+                private readonly SemaphoreSlim _gate = poolGate;
+
+                public async Task AcquireAsync(CancellationToken ct) => await _gate.WaitAsync(ct);
+            }
+            """);
+
+    /// <summary>A readiness latch: waiters pass once the index is marked ready, each letting the next one through.</summary>
+    private static string Latch(string creation, string wait = "_ready.WaitAsync(ct)") => $$"""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public sealed class IndexReadiness
+        {
+            private const int Closed = 0;
+            private readonly SemaphoreSlim _ready = {{creation}};
+            private string? _indexName;
+
+            public void MarkReady(string indexName)
+            {
+                _indexName = indexName;
+                _ready.Release();
+            }
+
+            public async Task<string> WaitForIndexAsync(CancellationToken ct)
+            {
+                await {{wait}};
+                var name = _indexName!.Trim();
+                _ready.Release();
+                return name;
+            }
+        }
+        """;
 }

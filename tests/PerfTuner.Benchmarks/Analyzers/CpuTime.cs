@@ -102,6 +102,11 @@ public sealed class CpuTimeColumn : IColumn
             return BuildCostKeys.For(benchmarkCase.Descriptor.WorkloadMethod.Name);
         }
 
+        if (type == typeof(SemanticQueryCostBenchmarks))
+        {
+            return SemanticQueryCostBenchmarks.KeyOf((string)benchmarkCase.Parameters["Query"]);
+        }
+
         if (type == typeof(CorpusCompileBenchmarks))
         {
             return CpuTime.CompileKey(benchmarkCase.Descriptor.WorkloadMethod.Name, (bool)benchmarkCase.Parameters["WithQdrant"]);

@@ -37,7 +37,9 @@ namespace PerfTuner.Analyzers.Infrastructure
 
                 foreach (var argument in creation.ArgumentList.Arguments)
                 {
-                    if (argument.NameColon != null || !argument.RefKindKeyword.IsKind(SyntaxKind.None) || !argument.Expression.IsKind(SyntaxKind.NumericLiteralExpression))
+                    if (argument.NameColon != null
+                        || !argument.RefKindKeyword.IsKind(SyntaxKind.None)
+                        || !argument.Expression.IsKind(SyntaxKind.NumericLiteralExpression))
                     {
                         return false;
                     }

@@ -73,7 +73,8 @@ namespace PerfTuner.Analyzers.Rules
                 RuleOptions.GetBool(context.Options, t, DiagnosticIds.SemaphoreMisuse, PerItemOption, defaultValue: true)));
 
             // Per tree, the rule walks the blocks of its candidate types itself (SourceOperations) with the tree's
-            // shared model: an operation-block action would make the driver build the operation tree of every body of every such type.
+            // shared model: an operation-block action would make the driver build the operation tree of every body of
+            // every such type.
             context.RegisterSemanticModelAction(treeContext =>
             {
                 var ct = treeContext.CancellationToken;

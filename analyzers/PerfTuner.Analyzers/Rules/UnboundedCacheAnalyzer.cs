@@ -100,7 +100,8 @@ namespace PerfTuner.Analyzers.Rules
             if (types != null || memoryCache != null)
             {
                 // Both halves per tree, type by type; a candidate type's blocks are walked by the rule itself with the
-                // tree's shared model (SourceOperations): operation actions would make the driver build every body's operation tree.
+                // tree's shared model (SourceOperations): operation actions would make the driver build the operation
+                // tree of every body.
                 context.RegisterSemanticModelAction(c =>
                 {
                     foreach (var type in SourceOperations.TypesDeclaredIn(c.SemanticModel, c.CancellationToken, DeclaresField))

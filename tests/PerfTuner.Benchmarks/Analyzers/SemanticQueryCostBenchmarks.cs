@@ -43,8 +43,15 @@ public class SemanticQueryCostBenchmarks
         using var _ = CpuTime.Measure(KeyOf(Query));
         _probe.Reset();
         var options = new CompilationWithAnalyzersOptions(
-            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false);
-        var diagnostics = await _compilation.Clone().WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(_probe), options).GetAllDiagnosticsAsync().ConfigureAwait(false);
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            onAnalyzerException: null,
+            concurrentAnalysis: true,
+            logAnalyzerExecutionTime: false,
+            reportSuppressedDiagnostics: false);
+        var diagnostics = await _compilation.Clone()
+            .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(_probe), options)
+            .GetAllDiagnosticsAsync()
+            .ConfigureAwait(false);
         _callbackMs.Add(_probe.CallbackMs);
         return diagnostics.Length;
     }

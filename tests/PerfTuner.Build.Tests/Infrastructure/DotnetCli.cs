@@ -57,7 +57,11 @@ public static class DotnetCli
     public static async Task<CliResult> RunAsync(string workingDirectory, TimeSpan timeout,
         IReadOnlyDictionary<string, string>? environment, Func<string, bool>? interruptWhen, params string[] args)
     {
-        var info = new ProcessStartInfo(Host)
+        // A background job of a non-interactive shell (`cmd &` in a script, some CI agents) starts with SIGINT ignored,
+        // every child inherits that, and .NET then never raises Console.CancelKeyPress: `dotnet build` would not see
+        // the signal at all. GNU env resets it to the default for the one process that must receive it.
+        bool resetSigInt = interruptWhen is not null && SigIntIgnored();
+        var info = new ProcessStartInfo(resetSigInt ? "env" : Host)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -65,6 +69,11 @@ public static class DotnetCli
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (resetSigInt)
+        {
+            info.ArgumentList.Add("--default-signal=INT");
+            info.ArgumentList.Add(Host);
+        }
         foreach (string arg in args)
             info.ArgumentList.Add(arg);
         foreach (string name in info.Environment.Keys.ToArray())
@@ -115,6 +124,15 @@ public static class DotnetCli
         process.WaitForExit(); // drains the asynchronous output readers
         lock (output)
             return new CliResult($"dotnet {string.Join(' ', args)}", process.ExitCode, output.ToString(), stopwatch.Elapsed);
+    }
+
+    /// <summary>Whether this process ignores SIGINT (Linux lists ignored signals in /proc/self/status as a hex mask).</summary>
+    private static bool SigIntIgnored()
+    {
+        if (!OperatingSystem.IsLinux())
+            return false;
+        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (NativeMethods.SIGINT - 1))) != 0;
     }
 }
 

@@ -27,7 +27,7 @@ namespace PerfTuner.Analyzers.Infrastructure
                     continue;
                 }
 
-                if (!(Unparenthesize(variable.Initializer.Value) is BaseObjectCreationExpressionSyntax creation)
+                if (!(SyntaxValues.Unparenthesize(variable.Initializer.Value) is BaseObjectCreationExpressionSyntax creation)
                     || creation.Initializer != null
                     || creation.ArgumentList is null
                     || (creation is ObjectCreationExpressionSyntax named && named.Type.ToString() != declaredType))
@@ -55,20 +55,10 @@ namespace PerfTuner.Analyzers.Infrastructure
         /// </summary>
         internal static bool CreatesSignal(VariableDeclaratorSyntax variable) =>
             variable.Initializer != null
-            && Unparenthesize(variable.Initializer.Value) is BaseObjectCreationExpressionSyntax creation
+            && SyntaxValues.Unparenthesize(variable.Initializer.Value) is BaseObjectCreationExpressionSyntax creation
             && creation.ArgumentList is { Arguments: { Count: > 0 } arguments }
             && arguments[0].Expression is LiteralExpressionSyntax literal
             && literal.Token.Value is int count
             && count == 0;
-
-        private static ExpressionSyntax Unparenthesize(ExpressionSyntax expression)
-        {
-            while (expression is ParenthesizedExpressionSyntax parenthesized)
-            {
-                expression = parenthesized.Expression;
-            }
-
-            return expression;
-        }
     }
 }

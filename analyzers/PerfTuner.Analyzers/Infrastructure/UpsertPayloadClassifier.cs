@@ -91,11 +91,7 @@ namespace PerfTuner.Analyzers.Infrastructure
         /// </summary>
         private static int? FixedItemCount(IOperation value)
         {
-            var syntax = value.Syntax;
-            while (syntax is ParenthesizedExpressionSyntax parenthesized)
-            {
-                syntax = parenthesized.Expression;
-            }
+            var syntax = value.Syntax is ExpressionSyntax expression ? SyntaxValues.Unparenthesize(expression) : value.Syntax;
 
             if (syntax is CollectionExpressionSyntax collectionExpression)
             {

@@ -660,29 +660,11 @@ namespace PerfTuner.Analyzers.Rules
                    || (stripped != null && stripped.Syntax.IsKind(SyntaxKind.CollectionExpression));
         }
 
-        /// <summary>The same test on syntax: what <see cref="CacheMemoryCacheInspector.StripConversions"/> strips is spelled as a cast, <c>as</c>, parentheses or <c>!</c>.</summary>
+        /// <summary>The same test on syntax (<see cref="SyntaxValues.StripConversions"/> looks through what StripConversions strips).</summary>
         private static bool IsNewCollection(ExpressionSyntax value)
         {
-            while (true)
-            {
-                switch (value)
-                {
-                    case ParenthesizedExpressionSyntax parenthesized:
-                        value = parenthesized.Expression;
-                        continue;
-                    case CastExpressionSyntax cast:
-                        value = cast.Expression;
-                        continue;
-                    case PostfixUnaryExpressionSyntax suppression when suppression.IsKind(SyntaxKind.SuppressNullableWarningExpression):
-                        value = suppression.Operand;
-                        continue;
-                    case BinaryExpressionSyntax asCast when asCast.IsKind(SyntaxKind.AsExpression):
-                        value = asCast.Left;
-                        continue;
-                    default:
-                        return value is BaseObjectCreationExpressionSyntax || value.IsKind(SyntaxKind.CollectionExpression);
-                }
-            }
+            var stripped = SyntaxValues.StripConversions(value);
+            return stripped is BaseObjectCreationExpressionSyntax || stripped.IsKind(SyntaxKind.CollectionExpression);
         }
 
         /// <summary><c>_cache.Count &lt; Max</c>, <c>Count &gt;= limit</c>, <c>Count is &gt; 100</c>: someone bounds the size. <c>Count == 0</c> does not.</summary>

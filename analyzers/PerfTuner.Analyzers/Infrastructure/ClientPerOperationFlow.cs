@@ -326,12 +326,6 @@ namespace PerfTuner.Analyzers.Infrastructure
 
         private static ClientFate FollowLocal(ILocalSymbol local, IOperation creation, bool declaredWithUsing, ClientPerOperationTypes known)
         {
-            var creationAncestors = new HashSet<IOperation>();
-            for (var ancestor = creation.Parent; ancestor != null; ancestor = ancestor.Parent)
-            {
-                creationAncestors.Add(ancestor);
-            }
-
             var disposed = declaredWithUsing;
             var escapes = false;
             var reused = false;
@@ -357,7 +351,7 @@ namespace PerfTuner.Analyzers.Infrastructure
                         break;
                 }
 
-                if (IsRepeatedRelativeTo(reference, creationAncestors))
+                if (IsRepeatedRelativeTo(reference, creation))
                 {
                     reused = true;
                 }
@@ -482,18 +476,36 @@ namespace PerfTuner.Analyzers.Infrastructure
         /// A use inside a loop body or a lambda that does not also contain the creation runs many times against
         /// one instance: the client is reused, not per operation.
         /// </summary>
-        private static bool IsRepeatedRelativeTo(IOperation use, HashSet<IOperation> creationAncestors)
+        private static bool IsRepeatedRelativeTo(IOperation use, IOperation creation)
         {
             var child = use;
             for (var parent = use.Parent; parent != null; child = parent, parent = parent.Parent)
             {
-                if (creationAncestors.Contains(parent))
+                if (Contains(parent, creation))
                 {
                     return false; // reached a scope that also holds the creation
                 }
 
                 if (parent is IAnonymousFunctionOperation || parent is ILocalFunctionOperation
                     || (parent is ILoopOperation loop && loop.Body == child))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Whether <paramref name="creation"/> lies under <paramref name="scope"/>, by walking up its parents. A tree is a
+        /// few dozen levels deep; a set of the creation's ancestors cost more than the rest of the flow analysis (a
+        /// profile spent it taking the operations' first identity hash codes).
+        /// </summary>
+        private static bool Contains(IOperation scope, IOperation creation)
+        {
+            for (var ancestor = creation.Parent; ancestor != null; ancestor = ancestor.Parent)
+            {
+                if (ReferenceEquals(ancestor, scope))
                 {
                     return true;
                 }

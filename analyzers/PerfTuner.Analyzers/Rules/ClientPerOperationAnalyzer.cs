@@ -100,7 +100,9 @@ namespace PerfTuner.Analyzers.Rules
         /// <summary>
         /// Syntax a report needs, checked before a member is bound: a creation (<c>new</c>) or a <c>ForAddress</c> call;
         /// in a field initializer, also a lambda or anonymous method, since outside one the rule never judges it
-        /// (<see cref="OperationOwner"/>: an initializer runs once per instance or type).
+        /// (<see cref="OperationOwner"/>: an initializer runs once per instance or type). A member whose every creation
+        /// is returned or passed on (a factory, a Lazy holder) is not bound either: the rule would find each one escapes
+        /// (<see cref="ClientPerOperationSyntax"/>).
         /// </summary>
         private static bool MayCreateClient(SyntaxNode member)
         {
@@ -109,11 +111,17 @@ namespace PerfTuner.Analyzers.Rules
                 return false;
             }
 
-            if (!(member is BaseFieldDeclarationSyntax field))
+            if (member is BaseFieldDeclarationSyntax field && !HasAnonymousFunction(field))
             {
-                return true;
+                return false;
             }
 
+            var code = member is TypeDeclarationSyntax type ? type.BaseList : member; // a primary constructor's code is its base list
+            return code != null && !ClientPerOperationSyntax.EveryCreationLeaves(code);
+        }
+
+        private static bool HasAnonymousFunction(BaseFieldDeclarationSyntax field)
+        {
             foreach (var node in field.DescendantNodes())
             {
                 if (node is AnonymousFunctionExpressionSyntax)

@@ -9,7 +9,7 @@ namespace PerfTuner.Analyzers.Tests.Rules;
 /// The rules bind only the members whose source spells one of their words (SourceWords, SourceOperations). These
 /// cases pin the places such a gate could miss and must not: aliases (file-local and global, in another file),
 /// top-level statements, a partial type spread over two files, a name spelled with a unicode escape, field initializers
-/// read from syntax and call chains followed by name.
+/// read from syntax, call chains followed by name, and creations that look returned or passed on but are not.
 /// </summary>
 public class SourceGateTests
 {
@@ -246,6 +246,88 @@ public class SourceGateTests
                     using var channel = {|PT0004:GrpcChannel.\u0046orAddress(address)|};
                     return channel.Target;
                 }
+            }
+            """);
+
+    // A member whose every creation is returned or passed on is not bound either (ClientPerOperationSyntax). These
+    // look like that and are not: the value is dropped, or handed over as the receiver of an extension method.
+
+    [Fact]
+    public Task PT0004_sees_a_client_created_in_the_expression_body_of_a_void_or_async_Task_method() =>
+        RunAsync<ClientPerOperationAnalyzer>(OutputKind.DynamicallyLinkedLibrary, """
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            public sealed class Warmup
+            {
+                public void Touch() => {|PT0004:new HttpClient()|};
+
+                public async Task TouchAsync() => {|PT0004:new HttpClient()|};
+
+                public HttpClient Make() => new HttpClient();
+
+                public async Task<HttpClient> MakeAsync() => new HttpClient();
+            }
+            """);
+
+    [Fact]
+    public Task PT0004_sees_a_client_dropped_by_a_lambda_converted_to_an_Action_in_a_method_or_a_field() =>
+        RunAsync<ClientPerOperationAnalyzer>(OutputKind.DynamicallyLinkedLibrary, """
+            using System;
+            using System.Net.Http;
+
+            public sealed class Warmup
+            {
+                private static readonly Lazy<HttpClient> Shared = new(() => new HttpClient());
+                private readonly Action _warm = () => {|PT0004:new HttpClient()|};
+                private readonly Progress<int> _progress = new(_ => {|PT0004:new HttpClient()|});
+
+                public void Run()
+                {
+                    Action touch = () => {|PT0004:new HttpClient()|};
+                    touch();
+                    Func<HttpClient> make = () => new HttpClient();
+                    make().Dispose();
+                    _warm();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task PT0004_sees_a_client_handed_to_an_extension_method_called_in_static_form() =>
+        RunAsync<ClientPerOperationAnalyzer>(OutputKind.DynamicallyLinkedLibrary, """
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            public static class HttpClientExtensions
+            {
+                public static Task<string> FetchAsync(this HttpClient client, string url) => client.GetStringAsync(url);
+            }
+
+            public sealed class Fetcher
+            {
+                public Task<string> GetAsync(string url) =>
+                    HttpClientExtensions.FetchAsync({|PT0004:new HttpClient()|}, url);
+            }
+            """);
+
+    [Fact]
+    public Task PT0004_sees_a_channel_wrapped_by_a_generated_client_that_is_dropped_but_not_one_that_is_returned() =>
+        RunAsync<ClientPerOperationAnalyzer>(OutputKind.DynamicallyLinkedLibrary, """
+            using System.Threading.Tasks;
+            using Grpc.Net.Client;
+            using Qdrant.Client.Grpc;
+
+            public sealed class Probe
+            {
+                public async Task<ulong> CountAsync(string address)
+                {
+                    var points = new Points.PointsClient({|PT0004:GrpcChannel.ForAddress(address)|});
+                    var reply = await points.CountAsync(new CountPoints { CollectionName = "docs" });
+                    return reply.Result.Count;
+                }
+
+                public Points.PointsClient Open(string address) => new Points.PointsClient(GrpcChannel.ForAddress(address));
             }
             """);
 

@@ -67,7 +67,8 @@ namespace PerfTuner.Analyzers.Rules
         /// <summary>
         /// The token where a name was found, checked before its member is bound: one of the method names, or a `_` that
         /// is the target of an assignment. A name in a comment or a string does not count, nor the discard pattern
-        /// `_ =>` in a switch or `out _`, which are everywhere in plain code and never start a fan-out.
+        /// `_ =>` in a switch or `out _`, which are everywhere in plain code and never start a fan-out, nor a WhenAll
+        /// given its tasks one by one.
         /// </summary>
         private static bool MayFanOut(SyntaxToken token)
         {
@@ -82,7 +83,28 @@ namespace PerfTuner.Analyzers.Rules
                 return token.Parent is IdentifierNameSyntax discard && discard.Parent is AssignmentExpressionSyntax assignment && assignment.Left == discard;
             }
 
+            if (name == "WhenAll" && ArgumentCount(token) >= 2)
+            {
+                // WhenAll(first, second): every WhenAll overload taking more than one argument is the params one, a
+                // fixed set of tasks, which AnalyzeJoin never judges. (WaitAll(tasks, timeout) is not: it stays.)
+                return false;
+            }
+
             return System.Array.IndexOf(FanOutTokens, name) >= 0;
+        }
+
+        /// <summary>The number of arguments of the call the token names (<c>Task.WhenAll(…)</c>, <c>WhenAll&lt;T&gt;(…)</c>), or -1.</summary>
+        private static int ArgumentCount(SyntaxToken token)
+        {
+            SyntaxNode? callee = token.Parent as SimpleNameSyntax;
+            if (callee?.Parent is MemberAccessExpressionSyntax access && access.Name == callee)
+            {
+                callee = access;
+            }
+
+            return callee?.Parent is InvocationExpressionSyntax invocation && invocation.Expression == callee
+                ? invocation.ArgumentList.Arguments.Count
+                : -1;
         }
 
         private static void AnalyzeInvocation(OperationSite context, ConcurrencyTypes types)

@@ -207,6 +207,29 @@ public class SourceGateTests
             }
             """);
 
+    [Fact]
+    public Task PT0003_sees_WaitAll_with_a_timeout_but_not_WhenAll_of_two_tasks() =>
+        RunAsync<UnboundedConcurrencyAnalyzer>(OutputKind.DynamicallyLinkedLibrary, """
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Net.Http;
+            using System.Threading.Tasks;
+
+            public sealed class Crawler(HttpClient http)
+            {
+                public bool FetchAll(IEnumerable<string> urls) =>
+                    {|PT0003:Task.WaitAll|}(urls.Select(url => http.GetStringAsync(url)).ToArray(), 30_000);
+
+                public async Task<(string, string)> PairAsync(string a, string b)
+                {
+                    var first = http.GetStringAsync(a);
+                    var second = http.GetStringAsync(b);
+                    await Task.WhenAll(first, second);
+                    return (first.Result, second.Result);
+                }
+            }
+            """);
+
     // PT0004 binds a member only when it has a creation (`new`, or a ForAddress call) and, in a field initializer,
     // also a lambda: the cases below are the ones that syntax pre-check must keep.
 

@@ -27,6 +27,9 @@ namespace PerfTuner.Analyzers.Infrastructure
         /// <summary>The collection flows somewhere we cannot follow (argument, return, alias, injected instance).</summary>
         internal void MarkEscapes() => _escapes = true;
 
+        /// <summary>Bounded or escaping: nothing more the walk could find would get the field reported.</summary>
+        internal bool IsSettled => _bounded || _escapes;
+
         /// <summary>The growth sites in source order when the field grows and nothing bounds it; otherwise empty.</summary>
         internal ImmutableArray<CacheGrowthSite> UnboundedGrowth()
         {

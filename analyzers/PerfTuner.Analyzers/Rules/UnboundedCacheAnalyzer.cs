@@ -143,7 +143,8 @@ namespace PerfTuner.Analyzers.Rules
         /// </summary>
         private static void OnType(SemanticModelAnalysisContext context, INamedTypeSymbol type, CompilationTypes? types, CacheMemoryCacheTypes? memoryCache, GeneratedCodeReportFilter generated)
         {
-            var candidates = types is null ? null : CandidateFields(type, types, context.Options, context.CancellationToken);
+            var ct = context.CancellationToken;
+            var candidates = types is null ? null : UnsettledFromSyntax(type, CandidateFields(type, types, context.Options, ct), ct);
             var owner = memoryCache is null ? null : CacheMemoryCacheOwner.For(type, memoryCache);
             if (candidates is null && owner is null)
             {
@@ -151,15 +152,10 @@ namespace PerfTuner.Analyzers.Rules
             }
 
             var initOnly = new CacheInitOnlyMethods();
-            var ct = context.CancellationToken;
             // CacheInitOnlyMethods is only asked about private methods that may grow a candidate: the calls to record
             // are the calls to those methods (and to the private methods that call them).
             var initOnlyNames = candidates is null ? null : CacheInitOnlyMethods.NamesThatMayMatter(type, candidates.Keys, ct);
             var recordCalls = initOnlyNames != null && initOnlyNames.Count > 0;
-            if (candidates != null)
-            {
-                NoteInitializersFromSyntax(candidates, ct);
-            }
 
             var compilation = context.SemanticModel.Compilation;
             // Every operation the verdicts use names one of these: a candidate or tracked field, a private method
@@ -347,6 +343,36 @@ namespace PerfTuner.Analyzers.Rules
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// The candidates whose verdict syntax leaves open, or null when none is left: a field named in a nested type,
+        /// initialized with a shared instance or removed from (<see cref="CacheBoundingCalls"/>) is never reported, so
+        /// the members that use it only need not be bound.
+        /// </summary>
+        private static Dictionary<IFieldSymbol, CacheFieldUsage>? UnsettledFromSyntax(INamedTypeSymbol type, Dictionary<IFieldSymbol, CacheFieldUsage>? candidates, System.Threading.CancellationToken cancellationToken)
+        {
+            if (candidates is null)
+            {
+                return null;
+            }
+
+            NoteInitializersFromSyntax(candidates, cancellationToken);
+            var removedFrom = CacheBoundingCalls.FieldsRemovedFrom(type, candidates.Keys.Select(field => field.Name).ToList(), cancellationToken);
+            foreach (var usage in candidates.Values)
+            {
+                if (removedFrom.Contains(usage.Field.Name))
+                {
+                    usage.MarkBounded();
+                }
+            }
+
+            foreach (var settled in candidates.Where(pair => pair.Value.IsSettled).Select(pair => pair.Key).ToList())
+            {
+                candidates.Remove(settled);
+            }
+
+            return candidates.Count == 0 ? null : candidates;
         }
 
         /// <summary>

@@ -136,6 +136,43 @@ public class SourceGateTests
             }
             """);
 
+    // A removal call read from syntax settles a candidate before anything is bound (CacheBoundingCalls). These calls
+    // look like one on the field and are not: the receiver is a parameter, a lambda's parameter or another object.
+
+    [Fact]
+    public Task PT0001_reports_a_cache_when_the_removal_is_on_a_parameter_or_another_object_of_the_same_name() =>
+        RunAsync<UnboundedCacheAnalyzer>(OutputKind.DynamicallyLinkedLibrary, """
+            using System;
+            using System.Collections.Generic;
+
+            public sealed class Scratch
+            {
+                public Dictionary<string, string> _labelCache = new();
+            }
+
+            public sealed class LabelCache
+            {
+                private readonly Dictionary<string, string> {|PT0001:_labelCache|} = new();
+
+                public string Label(string key)
+                {
+                    if (!_labelCache.TryGetValue(key, out var label))
+                    {
+                        label = key.ToUpperInvariant();
+                        _labelCache[key] = label;
+                    }
+
+                    return label;
+                }
+
+                public void Reset(Dictionary<string, string> _labelCache) => _labelCache.Clear();
+
+                public void ResetAll(List<Dictionary<string, string>> caches) => caches.ForEach(_labelCache => _labelCache.Clear());
+
+                public void ResetScratch(Scratch scratch) => scratch._labelCache.Remove("x");
+            }
+            """);
+
     [Fact]
     public Task PT0001_reports_a_partial_type_whose_other_file_never_evicts() =>
         RunAsync<UnboundedCacheAnalyzer>(

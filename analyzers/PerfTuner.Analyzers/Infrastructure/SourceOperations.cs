@@ -112,17 +112,17 @@ namespace PerfTuner.Analyzers.Infrastructure
         /// initializers, a primary constructor; not those of nested types) in every partial declaration, by owning
         /// symbol: what the driver gives a symbol-start scope of the type. <paramref name="model"/> is the model of
         /// the tree being analysed (<see cref="TypesDeclaredIn"/>). With <paramref name="words"/>, members whose
-        /// source spells none of them are left out. So is a field declaration for which
-        /// <paramref name="readFromSyntax"/> (given the declaration and its tree's text, when words were given) is
-        /// true: the caller reads those initializers from syntax. Field initializers are the one kind of block the
-        /// compiler does not hand the driver already bound, so each costs two to three times what a method body does.
+        /// source spells none of them are left out. So is a member for which <paramref name="readFromSyntax"/> (given
+        /// the declaration and its tree's text, when words were given) is true: the caller has read what it needs from
+        /// its syntax. (Field initializers are the one kind of block the compiler does not hand the driver already
+        /// bound, so each costs two to three times what a method body does.)
         /// </summary>
         internal static IEnumerable<(ImmutableArray<IOperation> Blocks, ISymbol Owner)> OfType(
             INamedTypeSymbol type,
             SemanticModel model,
             CancellationToken cancellationToken,
             SourceWords? words = null,
-            Func<BaseFieldDeclarationSyntax, string?, bool>? readFromSyntax = null)
+            Func<MemberDeclarationSyntax, string?, bool>? readFromSyntax = null)
         {
             foreach (var reference in type.DeclaringSyntaxReferences)
             {
@@ -173,7 +173,7 @@ namespace PerfTuner.Analyzers.Infrastructure
                     }
 
                     if ((text != null && !MentionsOutsideOwnName(words!, text, member))
-                        || (readFromSyntax != null && member is BaseFieldDeclarationSyntax field && readFromSyntax(field, text)))
+                        || (readFromSyntax != null && readFromSyntax(member, text)))
                     {
                         continue;
                     }

@@ -94,10 +94,12 @@ namespace PerfTuner.Analyzers.Rules
                     // A member that spells none of MayUseSemaphores' names is not even bound. The names depend on each
                     // file's options, so a type declared in several files is filtered per block only.
                     var words = singleDeclaration ? state.InterestingNames(info.TypeNames).Words : null;
-                    // A semaphore created in place (= new(4)) is read from syntax, not bound: see ReadPlainFieldInitializers.
-                    Func<BaseFieldDeclarationSyntax, string?, bool> plainField = (field, _) =>
-                        ReadPlainFieldInitializers(field, type, state, treeInfo(field.SyntaxTree).SemaphoreTypes);
-                    foreach (var (blocks, owner) in SourceOperations.OfType(type, treeContext.SemanticModel, ct, words, plainField))
+                    // A semaphore created in place (= new(4)) and a member whose waits are all the canonical one are read
+                    // from syntax, not bound: see ReadPlainFieldInitializers and ReadSafeMember.
+                    Func<MemberDeclarationSyntax, string?, bool> readFromSyntax = (member, _) => member is BaseFieldDeclarationSyntax field
+                        ? ReadPlainFieldInitializers(field, type, state, treeInfo(field.SyntaxTree).SemaphoreTypes)
+                        : ReadSafeMember(member, state, treeInfo(member.SyntaxTree).SemaphoreTypes);
+                    foreach (var (blocks, owner) in SourceOperations.OfType(type, treeContext.SemanticModel, ct, words, readFromSyntax))
                     {
                         var block = new OperationBlockSite(blocks, owner, report, ct);
                         var blockInfo = treeInfo(blocks[0].Syntax.SyntaxTree);
@@ -141,6 +143,28 @@ namespace PerfTuner.Analyzers.Rules
                         state.MarkSignal(field.OriginalDefinition);
                     }
                 }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// What the bound walk would learn from a member whose every wait is released in a finally that protects it
+        /// (<see cref="SemaphoreSafeMembers"/>): no report, and which own semaphore fields it releases in which function
+        /// (a wait elsewhere with no release of its own is not reported while another function releases). Returns
+        /// false, and reads nothing, for any other member: that one is bound and walked.
+        /// </summary>
+        private static bool ReadSafeMember(MemberDeclarationSyntax member, TypeState state, ImmutableHashSet<INamedTypeSymbol> semaphoreTypes)
+        {
+            var fields = state.SemaphoreFields(semaphoreTypes);
+            if (fields.Count == 0 || !SemaphoreSafeMembers.TryRead(member, fields.Keys, out var releases))
+            {
+                return false;
+            }
+
+            foreach (var release in releases)
+            {
+                state.AddRelease(fields[release.Field], new FunctionKey(release.Function));
             }
 
             return true;
@@ -413,6 +437,7 @@ namespace PerfTuner.Analyzers.Rules
             private readonly List<IFieldSymbol> _signals = new List<IFieldSymbol>();
             private readonly GeneratedCodeReportFilter _generatedCode;
             private InterestingNameSet? _names;
+            private SemaphoreFieldSet? _fields;
 
             internal TypeState(INamedTypeSymbol type, GeneratedCodeReportFilter generatedCode)
             {
@@ -452,6 +477,28 @@ namespace PerfTuner.Analyzers.Rules
                 return result;
             }
 
+            /// <summary>The type's own fields of a semaphore type, by name (cached per semaphore type set).</summary>
+            internal Dictionary<string, IFieldSymbol> SemaphoreFields(ImmutableHashSet<INamedTypeSymbol> semaphoreTypes)
+            {
+                var cached = _fields;
+                if (cached != null && cached.For == semaphoreTypes)
+                {
+                    return cached.ByName;
+                }
+
+                var byName = new Dictionary<string, IFieldSymbol>(StringComparer.Ordinal);
+                foreach (var member in _type.GetMembers())
+                {
+                    if (member is IFieldSymbol field && field.Type is INamedTypeSymbol fieldType && semaphoreTypes.Contains(fieldType.OriginalDefinition))
+                    {
+                        byName[field.Name] = field;
+                    }
+                }
+
+                _fields = new SemaphoreFieldSet(semaphoreTypes, byName);
+                return byName;
+            }
+
             internal bool Owns(IFieldSymbol field) =>
                 SymbolEqualityComparer.Default.Equals(field.ContainingType?.OriginalDefinition, _type.OriginalDefinition);
 
@@ -481,6 +528,19 @@ namespace PerfTuner.Analyzers.Rules
                             MessageFor(wait.Shape, wait.Field.Name, wait.EarlyReturnLine)));
                     }
                 }
+            }
+
+            private sealed class SemaphoreFieldSet
+            {
+                internal SemaphoreFieldSet(ImmutableHashSet<INamedTypeSymbol> forTypes, Dictionary<string, IFieldSymbol> byName)
+                {
+                    For = forTypes;
+                    ByName = byName;
+                }
+
+                internal ImmutableHashSet<INamedTypeSymbol> For { get; }
+
+                internal Dictionary<string, IFieldSymbol> ByName { get; }
             }
 
             /// <summary>What every block of the type found, folded into sets for the verdict on its field waits.</summary>

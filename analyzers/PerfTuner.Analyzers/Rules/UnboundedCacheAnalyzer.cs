@@ -164,7 +164,7 @@ namespace PerfTuner.Analyzers.Rules
             var words = SourceWords.MemberNames(MemberNamesUsed(candidates, owner, initOnlyNames));
             Action<Diagnostic> report = context.ReportDiagnostic;
             foreach (var (blocks, member) in SourceOperations.OfType(
-                type, context.SemanticModel, ct, words, (field, text) => text != null && !SourceOperations.MentionsOutsideVariableNames(words, text, field)))
+                type, context.SemanticModel, ct, words, (member, text) => member is BaseFieldDeclarationSyntax field && text != null && !SourceOperations.MentionsOutsideVariableNames(words, text, field)))
             {
                 foreach (var root in blocks)
                 {

@@ -391,6 +391,48 @@ public class SourceGateTests
             }
             """);
 
+    // A member whose every wait is released in a protecting finally is read from syntax (SemaphoreSafeMembers): its
+    // releases still count for the type's other waits. These members look like that and are not: the semaphore is a
+    // parameter or another object's field of the same name, or the finally releases another semaphore.
+
+    [Fact]
+    public Task PT0005_reads_only_the_type_s_own_field_from_syntax_and_only_when_the_finally_releases_that_field() =>
+        RunAsync<SemaphoreMisuseAnalyzer>(OutputKind.DynamicallyLinkedLibrary, """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public sealed class Worker
+            {
+                public SemaphoreSlim _gate = new(1);
+            }
+
+            public sealed class Pipeline
+            {
+                private readonly SemaphoreSlim _gate = new(1);
+                private readonly SemaphoreSlim _other = new(1);
+
+                public async Task EnterAsync() => await {|PT0005:_gate.WaitAsync()|};
+
+                public async Task RunAsync(SemaphoreSlim _gate)
+                {
+                    await _gate.WaitAsync();
+                    try { await Task.Yield(); } finally { _gate.Release(); }
+                }
+
+                public async Task HelpAsync(Worker other)
+                {
+                    await other._gate.WaitAsync();
+                    try { await Task.Yield(); } finally { other._gate.Release(); }
+                }
+
+                public async Task MixAsync()
+                {
+                    await {|PT0005:_gate.WaitAsync()|};
+                    try { await Task.Yield(); } finally { _other.Release(); }
+                }
+            }
+            """);
+
     [Fact]
     public Task PT0005_stays_silent_when_a_member_that_names_only_the_field_hands_the_semaphore_out() =>
         RunAsync<SemaphoreMisuseAnalyzer>(OutputKind.DynamicallyLinkedLibrary, """

@@ -18,29 +18,49 @@ namespace PerfTuner.Analyzers.Infrastructure
         /// <summary>Names the bound walk always takes as a bound (UnboundedCacheAnalyzer.ClassifyMethod).</summary>
         private static readonly string[] RemovalNames = { "Remove", "TryRemove", "Clear", "RemoveWhere", "RemoveAll" };
 
-        /// <summary>The names among <paramref name="candidateNames"/> that some declaration of the type calls a removal on.</summary>
+        /// <summary>
+        /// The names among <paramref name="candidateNames"/> that some declaration of the type calls a removal on. The
+        /// declarations' text is searched for the method names and only the tokens found are looked at: most types
+        /// never spell one, and walking every node of every candidate's type cost more than the rest of the search.
+        /// (A name spelled with a unicode escape is not found here; that candidate is then walked and bound as usual.)
+        /// </summary>
         internal static HashSet<string> FieldsRemovedFrom(INamedTypeSymbol type, ICollection<string> candidateNames, CancellationToken cancellationToken)
         {
             var removed = new HashSet<string>(System.StringComparer.Ordinal);
             foreach (var reference in type.DeclaringSyntaxReferences)
             {
-                foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+                var declaration = reference.GetSyntax(cancellationToken);
+                var text = declaration.SyntaxTree.GetText(cancellationToken).ToString(declaration.Span);
+                foreach (var method in RemovalNames)
                 {
-                    if (node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
-                        && access.IsKind(SyntaxKind.SimpleMemberAccessExpression)
-                        && access.Name is IdentifierNameSyntax method
-                        && System.Array.IndexOf(RemovalNames, method.Identifier.ValueText) >= 0
-                        && ReceiverName(access.Expression) is string name
-                        && candidateNames.Contains(name)
-                        && !removed.Contains(name)
-                        && !MayNameSomethingElse(access.Expression, name))
+                    for (var at = text.IndexOf(method, System.StringComparison.Ordinal); at >= 0; at = text.IndexOf(method, at + method.Length, System.StringComparison.Ordinal))
                     {
-                        removed.Add(name);
+                        var name = RemovedFrom(declaration.FindToken(declaration.SpanStart + at), method);
+                        if (name != null && candidateNames.Contains(name))
+                        {
+                            removed.Add(name);
+                        }
                     }
                 }
             }
 
             return removed;
+        }
+
+        /// <summary>The field a removal call named by <paramref name="token"/> is made on, when nothing else can be meant.</summary>
+        private static string? RemovedFrom(SyntaxToken token, string method)
+        {
+            if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != method
+                || !(token.Parent is IdentifierNameSyntax methodName)
+                || !(methodName.Parent is MemberAccessExpressionSyntax access) || access.Name != methodName
+                || !access.IsKind(SyntaxKind.SimpleMemberAccessExpression)
+                || !(access.Parent is InvocationExpressionSyntax invocation) || invocation.Expression != access)
+            {
+                return null;
+            }
+
+            var name = ReceiverName(access.Expression);
+            return name != null && !MayNameSomethingElse(access.Expression, name) ? name : null;
         }
 
         private static string? ReceiverName(ExpressionSyntax receiver) => receiver switch

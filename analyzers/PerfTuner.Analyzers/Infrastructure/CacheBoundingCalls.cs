@@ -59,16 +59,9 @@ namespace PerfTuner.Analyzers.Infrastructure
                 return null;
             }
 
-            var name = ReceiverName(access.Expression);
+            var name = SyntaxValues.SimpleOrThisName(access.Expression);
             return name != null && !MayNameSomethingElse(access.Expression, name) ? name : null;
         }
-
-        private static string? ReceiverName(ExpressionSyntax receiver) => receiver switch
-        {
-            IdentifierNameSyntax simple => simple.Identifier.ValueText,
-            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax name } => name.Identifier.ValueText,
-            _ => null,
-        };
 
         /// <summary>
         /// A simple name may be a local, a parameter, a pattern or query variable of its member: true when the member

@@ -59,7 +59,7 @@ namespace PerfTuner.Analyzers.Infrastructure
                     continue;
                 }
 
-                var field = OwnField(access, ownFields, member);
+                var field = OwnField(access, ownFields);
                 if (field is null)
                 {
                     return false; // a local, a parameter, another object's semaphore, or something else called Wait
@@ -88,7 +88,7 @@ namespace PerfTuner.Analyzers.Infrastructure
 
             foreach (var wait in waits)
             {
-                if (!IsProtected(wait.Call, wait.Field, wait.Function, waits, member))
+                if (!IsProtected(wait.Call, wait.Field, wait.Function, waits, ownFields, member))
                 {
                     return false;
                 }
@@ -97,23 +97,19 @@ namespace PerfTuner.Analyzers.Infrastructure
             return true;
         }
 
-        /// <summary><c>_gate.Wait…</c> or <c>this._gate.Wait…</c> on one of the type's fields, when nothing in the member shadows the name.</summary>
-        private static string? OwnField(MemberAccessExpressionSyntax access, ICollection<string> ownFields, MemberDeclarationSyntax member)
+        /// <summary>
+        /// <c>_gate.Wait…</c> or <c>this._gate.Wait…</c> on one of <paramref name="fields"/> (a declaration of the same
+        /// name in the member is caught by the token check in <see cref="TryRead"/>).
+        /// </summary>
+        private static string? OwnField(MemberAccessExpressionSyntax access, ICollection<string> fields)
         {
             if (!access.IsKind(SyntaxKind.SimpleMemberAccessExpression) || !(access.Name is IdentifierNameSyntax))
             {
                 return null;
             }
 
-            switch (access.Expression)
-            {
-                case IdentifierNameSyntax simple when ownFields.Contains(simple.Identifier.ValueText):
-                    return simple.Identifier.ValueText; // a declaration of the same name is caught by the token check
-                case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax name } when ownFields.Contains(name.Identifier.ValueText):
-                    return name.Identifier.ValueText;
-                default:
-                    return null;
-            }
+            var name = SyntaxValues.SimpleOrThisName(access.Expression);
+            return name != null && fields.Contains(name) ? name : null;
         }
 
         private static bool IsReceiverToken(SyntaxToken token, HashSet<SyntaxNode> receivers)
@@ -150,6 +146,7 @@ namespace PerfTuner.Analyzers.Infrastructure
             string field,
             SyntaxNode function,
             List<(InvocationExpressionSyntax Call, string Field, SyntaxNode Function)> waits,
+            ICollection<string> ownFields,
             MemberDeclarationSyntax member)
         {
             var nextWait = int.MaxValue;
@@ -165,7 +162,7 @@ namespace PerfTuner.Analyzers.Infrastructure
             foreach (var node in function.DescendantNodes())
             {
                 if (!(node is InvocationExpressionSyntax release) || !(release.Expression is MemberAccessExpressionSyntax access)
-                    || access.Name.Identifier.ValueText != "Release" || OwnField(access, new[] { field }, member) != field
+                    || access.Name.Identifier.ValueText != "Release" || OwnField(access, ownFields) != field
                     || FunctionOf(release, member) != function)
                 {
                     continue;

@@ -19,6 +19,17 @@ namespace PerfTuner.Analyzers.Infrastructure
         }
 
         /// <summary>
+        /// The name <c>x</c> or <c>this.x</c> spells, or null for any other expression: the receivers a rule can tie to
+        /// one of its type's fields from syntax (a simple name only when nothing in its member declares the same name).
+        /// </summary>
+        internal static string? SimpleOrThisName(ExpressionSyntax expression) => expression switch
+        {
+            IdentifierNameSyntax simple => simple.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax name } => name.Identifier.ValueText,
+            _ => null,
+        };
+
+        /// <summary>
         /// Also looks through casts, <c>as</c> and <c>!</c>: the syntax of what an IConversionOperation strips (an
         /// implicit conversion has none), for a rule that reads from syntax what it would otherwise read from operations.
         /// </summary>

@@ -31,6 +31,7 @@ public class BuildCostBenchmarks
     private ImmutableArray<DiagnosticAnalyzer> _empty;
     private ImmutableArray<DiagnosticAnalyzer> _emptyOperation;
     private ImmutableArray<DiagnosticAnalyzer> _perfTuner;
+    private ImmutableArray<DiagnosticAnalyzer> _perfTunerReportsDropped;
     private ImmutableArray<DiagnosticAnalyzer> _sdkCa;
     private ImmutableArray<DiagnosticAnalyzer> _sdkCaAndPerfTuner;
     private readonly ConcurrentQueue<string> _failures = new();
@@ -44,6 +45,7 @@ public class BuildCostBenchmarks
         _empty = AnalyzerCatalog.Resolve(AnalyzerCatalog.Empty);
         _emptyOperation = ImmutableArray.Create<DiagnosticAnalyzer>(new AnalyzerCatalog.EmptyAnalyzer(operationFloor: true));
         _perfTuner = AnalyzerCatalog.PerfTuner().ToImmutableArray();
+        _perfTunerReportsDropped = _perfTuner.Select(rule => (DiagnosticAnalyzer)new ReportsDroppedAnalyzer(rule)).ToImmutableArray();
         _sdkCa = AnalyzerCatalog.SdkRunByBuild().ToImmutableArray();
         _sdkCaAndPerfTuner = _sdkCa.AddRange(_perfTuner);
         Console.WriteLine($"// build cost: {_perfTuner.Length} PerfTuner analyzers, {_sdkCa.Length} SDK CA analyzers that a default build runs (of {AnalyzerCatalog.SdkEnabledByDefault().Count} with a rule enabled by default)");
@@ -86,6 +88,14 @@ public class BuildCostBenchmarks
         return await BindWithAsync(_perfTuner).ConfigureAwait(false);
     }
 
+    /// <summary>The same rules with every diagnostic dropped as reported: their analysis without the build's price per diagnostic.</summary>
+    [Benchmark(Description = "Bind + PerfTuner, reports dropped")]
+    public async Task<int> PerfTunerReportsDropped()
+    {
+        using var _ = CpuTime.Measure(BuildCostKeys.PerfTunerReportsDropped);
+        return await BindWithAsync(_perfTunerReportsDropped).ConfigureAwait(false);
+    }
+
     [Benchmark(Description = "Bind + SDK CA")]
     public async Task<int> SdkCa()
     {
@@ -100,7 +110,7 @@ public class BuildCostBenchmarks
         return await BindWithAsync(_sdkCaAndPerfTuner).ConfigureAwait(false);
     }
 
-    /// <summary>The seven arms without measurement, by workload method name (for <see cref="BuildCostInterleavedBenchmarks"/>).</summary>
+    /// <summary>The eight arms without measurement, by workload method name (for <see cref="BuildCostInterleavedBenchmarks"/>).</summary>
     internal IReadOnlyList<(string Arm, Func<Task<long>> Run)> Arms() => new (string, Func<Task<long>>)[]
     {
         (nameof(NoAnalyzers), () => Task.FromResult((long)Bind())),
@@ -108,6 +118,7 @@ public class BuildCostBenchmarks
         (nameof(EmptyAnalyzer), async () => await BindWithAsync(_empty).ConfigureAwait(false)),
         (nameof(EmptyOperationAnalyzer), async () => await BindWithAsync(_emptyOperation).ConfigureAwait(false)),
         (nameof(PerfTuner), async () => await BindWithAsync(_perfTuner).ConfigureAwait(false)),
+        (nameof(PerfTunerReportsDropped), async () => await BindWithAsync(_perfTunerReportsDropped).ConfigureAwait(false)),
         (nameof(SdkCa), async () => await BindWithAsync(_sdkCa).ConfigureAwait(false)),
         (nameof(SdkCaAndPerfTuner), async () => await BindWithAsync(_sdkCaAndPerfTuner).ConfigureAwait(false)),
     };
@@ -153,6 +164,7 @@ internal static class BuildCostKeys
     internal const string Empty = "build|" + nameof(BuildCostBenchmarks.EmptyAnalyzer);
     internal const string EmptyOperation = "build|" + nameof(BuildCostBenchmarks.EmptyOperationAnalyzer);
     internal const string PerfTuner = "build|" + nameof(BuildCostBenchmarks.PerfTuner);
+    internal const string PerfTunerReportsDropped = "build|" + nameof(BuildCostBenchmarks.PerfTunerReportsDropped);
     internal const string SdkCa = "build|" + nameof(BuildCostBenchmarks.SdkCa);
     internal const string SdkCaAndPerfTuner = "build|" + nameof(BuildCostBenchmarks.SdkCaAndPerfTuner);
 

@@ -5,7 +5,7 @@ using BenchmarkDotNet.Attributes;
 namespace PerfTuner.Benchmarks.Analyzers;
 
 /// <summary>
-/// The seven arms of <see cref="BuildCostBenchmarks"/>, interleaved: one operation is one round that runs every arm
+/// The eight arms of <see cref="BuildCostBenchmarks"/>, interleaved: one operation is one round that runs every arm
 /// once (the order rotating from round to round), so the arms of a round share the same machine load and the budget
 /// ratios are computed per round, then the median taken. BenchmarkDotNet runs each case of BuildCostBenchmarks one
 /// after another, so on a shared machine whose load drifts by minutes its case-to-case ratios drift too; this variant
@@ -18,11 +18,12 @@ public class BuildCostInterleavedBenchmarks
 {
     private readonly BuildCostBenchmarks _arms = new();
     private readonly List<Dictionary<string, (double WallMs, double CpuMs)>> _rounds = new();
+    private readonly Dictionary<string, long> _diagnostics = new(StringComparer.Ordinal);
 
     [GlobalSetup]
     public void Setup() => _arms.Setup();
 
-    [Benchmark(Description = "One round: all seven build-cost arms, interleaved")]
+    [Benchmark(Description = "One round: all eight build-cost arms, interleaved")]
     public async Task<long> Round()
     {
         using var _ = CpuTime.Measure(BuildCostKeys.Interleaved);
@@ -38,7 +39,9 @@ public class BuildCostInterleavedBenchmarks
             GC.Collect();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var wall = Stopwatch.StartNew();
-            total += await run().ConfigureAwait(false);
+            var diagnostics = await run().ConfigureAwait(false);
+            _diagnostics[arm] = diagnostics;
+            total += diagnostics;
             round[arm] = (wall.Elapsed.TotalMilliseconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
             Console.WriteLine($"// round {_rounds.Count + 1} {arm}: {round[arm].Item1:F0} ms wall, {round[arm].Item2:F0} ms CPU");
         }
@@ -51,6 +54,14 @@ public class BuildCostInterleavedBenchmarks
     public void Report()
     {
         _arms.Cleanup();
+        if (_diagnostics.TryGetValue(nameof(BuildCostBenchmarks.PerfTunerReportsDropped), out var dropped)
+            && _diagnostics.TryGetValue(nameof(BuildCostBenchmarks.EmptyAnalyzer), out var empty)
+            && dropped != empty)
+        {
+            // The compiler's own diagnostics are the same in every arm: any difference is a report that got through.
+            throw new InvalidOperationException($"the reports-dropped arm returned {dropped} diagnostics, the empty analyzer {empty}: reports were not dropped");
+        }
+
         var rounds = _rounds.Count >= 6 ? _rounds.Skip(3).ToList() : _rounds.Count >= 3 ? _rounds.Skip(1).ToList() : _rounds;
         Console.WriteLine($"// ---- build cost, interleaved: medians of {rounds.Count} rounds (of {_rounds.Count}) ----");
         foreach (var arm in _arms.Arms().Select(a => a.Arm))
@@ -80,8 +91,20 @@ public class BuildCostInterleavedBenchmarks
             Console.WriteLine($"// Budget 1 ({unit}), PerfTuner over the empty analyzer, % of the analyzer-free compile: {Text(Median(overEmpty), "N1")} % (rounds: {string.Join(", ", overEmpty.Select(x => Text(x, "N1")))})");
             Console.WriteLine($"//   of which the operation-analyzer floor (empty operation analyzer over the empty analyzer): {Text(Median(floor), "N1")} % (rounds: {string.Join(", ", floor.Select(x => Text(x, "N1")))})");
             Console.WriteLine($"//   and PerfTuner over that floor: {Text(Median(overFloor), "N1")} % (rounds: {string.Join(", ", overFloor.Select(x => Text(x, "N1")))})");
+
+            // Analysis against reporting: the same rules with their diagnostics dropped as reported (ReportsDroppedAnalyzer).
+            var analysis = rounds.Select(r => 100 * (V(r, nameof(BuildCostBenchmarks.PerfTunerReportsDropped)) - V(r, nameof(BuildCostBenchmarks.EmptyAnalyzer))) / V(r, nameof(BuildCostBenchmarks.EmitNoAnalyzers))).ToArray();
+            var reporting = rounds.Select(r => 100 * (V(r, nameof(BuildCostBenchmarks.PerfTuner)) - V(r, nameof(BuildCostBenchmarks.PerfTunerReportsDropped))) / V(r, nameof(BuildCostBenchmarks.EmitNoAnalyzers))).ToArray();
+            Console.WriteLine($"//   of PerfTuner over the empty analyzer, the rules' analysis (reports dropped): {Text(Median(analysis), "N1")} % (rounds: {string.Join(", ", analysis.Select(x => Text(x, "N1")))})");
+            Console.WriteLine($"//   and the build's price for the {Reported()} diagnostics they report: {Text(Median(reporting), "N1")} % (rounds: {string.Join(", ", reporting.Select(x => Text(x, "N1")))})");
         }
     }
+
+    /// <summary>How many diagnostics the full rules add to the arm with their reports dropped (the last round's counts).</summary>
+    private string Reported() =>
+        _diagnostics.TryGetValue(nameof(BuildCostBenchmarks.PerfTuner), out var all) && _diagnostics.TryGetValue(nameof(BuildCostBenchmarks.PerfTunerReportsDropped), out var dropped)
+            ? (all - dropped).ToString(CultureInfo.InvariantCulture)
+            : "?";
 
     private static string Text(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 

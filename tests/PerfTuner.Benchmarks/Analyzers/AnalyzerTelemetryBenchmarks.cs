@@ -26,9 +26,10 @@ public class AnalyzerTelemetryBenchmarks
     public void Setup()
     {
         _compilation = CorpusCache.WithQdrant.Compilation;
+        var perfTuner = AnalyzerCatalog.PerfTuner().Concat(WithFloor ? PrecisionFloorProbe.All : Array.Empty<DiagnosticAnalyzer>());
         _analyzers = WithoutCa
-            ? AnalyzerCatalog.PerfTuner().ToImmutableArray()
-            : AnalyzerCatalog.PerfTuner().Concat(AnalyzerCatalog.SdkEnabledByDefault()).ToImmutableArray();
+            ? perfTuner.ToImmutableArray()
+            : perfTuner.Concat(AnalyzerCatalog.SdkEnabledByDefault()).ToImmutableArray();
         _options = new CompilationWithAnalyzersOptions(
             new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
             onAnalyzerException: null,
@@ -50,6 +51,18 @@ public class AnalyzerTelemetryBenchmarks
     /// </summary>
     private static bool WithoutCa => Environment.GetEnvironmentVariable(WithoutCaVariable) == "1";
 
+    private const string WithFloorVariable = "PERFTUNER_ANALYZER_TELEMETRY_FLOOR";
+
+    /// <summary>
+    /// Adds one <see cref="PrecisionFloorProbe"/> per rule to the run: the least a rule that checks symbols must pay on
+    /// the corpus, printed beside the rule and the CA median. Off by default: the probes' questions would land in the
+    /// same run as the rules' and could shift who builds what first.
+    /// </summary>
+    private static bool WithFloor => Environment.GetEnvironmentVariable(WithFloorVariable) == "1";
+
+    private static string Name(DiagnosticAnalyzer analyzer) =>
+        analyzer is PrecisionFloorProbe ? PrecisionFloorProbe.NameOf(analyzer) : AnalyzerCatalog.Name(analyzer);
+
     [Benchmark(Description = "PerfTuner + SDK CA analyzers, one driver run with telemetry")]
     public async Task<int> AllWithTelemetry()
     {
@@ -57,14 +70,14 @@ public class AnalyzerTelemetryBenchmarks
         var result = await _compilation.WithAnalyzers(_analyzers, _options).GetAnalysisResultAsync(CancellationToken.None).ConfigureAwait(false);
         foreach (var pair in result.AnalyzerTelemetryInfo)
         {
-            _executionMs.GetOrAdd(AnalyzerCatalog.Name(pair.Key), _ => new ConcurrentQueue<double>()).Enqueue(pair.Value.ExecutionTime.TotalMilliseconds);
+            _executionMs.GetOrAdd(Name(pair.Key), _ => new ConcurrentQueue<double>()).Enqueue(pair.Value.ExecutionTime.TotalMilliseconds);
         }
 
         foreach (var byAnalyzer in result.SyntaxDiagnostics.Values.Concat(result.SemanticDiagnostics.Values).Append(result.CompilationDiagnostics))
         {
             foreach (var pair in byAnalyzer.Where(p => !p.Value.IsEmpty))
             {
-                _reporting[AnalyzerCatalog.Name(pair.Key)] = true;
+                _reporting[Name(pair.Key)] = true;
             }
         }
 
@@ -109,7 +122,9 @@ public class AnalyzerTelemetryBenchmarks
         var runByBuild = AnalyzerCatalog.SdkRunByBuild().Select(AnalyzerCatalog.Name).ToHashSet(StringComparer.Ordinal);
         var buildCa = times.Where(p => runByBuild.Contains(p.Key)).Select(p => p.Value).ToList();
         var buildCaMedian = buildCa.Count == 0 ? double.NaN : Median(buildCa);
-        var ours = times.Where(p => !p.Key.StartsWith("SDK ", StringComparison.Ordinal)).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        var floors = times.Where(p => p.Key.StartsWith(PrecisionFloorProbe.NamePrefix, StringComparison.Ordinal)).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        var ours = times.Where(p => !p.Key.StartsWith("SDK ", StringComparison.Ordinal) && !p.Key.StartsWith(PrecisionFloorProbe.NamePrefix, StringComparison.Ordinal))
+            .OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
 
         Console.WriteLine($"// ---- analyzer execution time (driver telemetry), {title} ----");
         if (ca.Count == 0)
@@ -130,6 +145,13 @@ public class AnalyzerTelemetryBenchmarks
         }
 
         Console.WriteLine($"// all PerfTuner rules: {Ms(ours.Sum(p => p.Value))}");
+        foreach (var floor in floors)
+        {
+            var ruleId = floor.Key[PrecisionFloorProbe.NamePrefix.Length..];
+            var rule = ours.FirstOrDefault(p => p.Key.StartsWith(ruleId, StringComparison.Ordinal));
+            var asked = PrecisionFloorProbe.All.First(p => p.Rule == ruleId).Answers / Math.Max(1, _executionMs[floor.Key].Count);
+            Console.WriteLine($"// {floor.Key}, one symbol for each of {asked:N0} candidates, nothing else: {Ms(floor.Value)} = {Times(floor.Value / caMedian)} the CA median; the rule is {Times(rule.Value / floor.Value)} its floor");
+        }
 
         // Most CA analyzers look for types or calls this corpus never has and return at once; the ones that report
         // something here walk code the way our rules do. Their median is printed beside the budget's, not instead of it.

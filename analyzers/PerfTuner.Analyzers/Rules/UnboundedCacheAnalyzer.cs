@@ -97,6 +97,9 @@ namespace PerfTuner.Analyzers.Rules
             var types = CompilationTypes.Resolve(context.Compilation);
             var memoryCache = CacheMemoryCacheTypes.Resolve(context.Compilation);
             var generated = new GeneratedCodeReportFilter(context.Compilation);
+            var memoryCacheWords = memoryCache is null
+                ? null
+                : SourceWords.Create(context.Compilation, new[] { "MemoryCache" }, wholeWords: null, context.CancellationToken);
             if (types != null || memoryCache != null)
             {
                 // Both halves per tree, type by type; a candidate type's blocks are walked by the rule itself with the
@@ -104,31 +107,70 @@ namespace PerfTuner.Analyzers.Rules
                 // tree of every body.
                 context.RegisterSemanticModelAction(c =>
                 {
-                    foreach (var type in SourceOperations.TypesDeclaredIn(c.SemanticModel, c.CancellationToken, DeclaresField))
+                    var cacheWords = types is null ? default : CacheNameWords(types.Options(c.Options, c.SemanticModel.SyntaxTree).CacheNameWords);
+                    bool MayMatter(TypeDeclarationSyntax declaration) => MayHoldCacheField(declaration, types != null, cacheWords, memoryCacheWords);
+                    foreach (var type in SourceOperations.TypesDeclaredIn(c.SemanticModel, c.CancellationToken, MayMatter))
                     {
                         OnType(c, type, types, memoryCache, generated);
                     }
                 });
             }
 
-            if (memoryCache != null)
+            if (memoryCacheWords != null)
             {
                 // new MemoryCache(...) anywhere else: only members that spell MemoryCache are bound. A target-typed
                 // new() spells it too in practice (in the declared type, the options type or the signature); one that
                 // names it nowhere in its member is missed: a recall gap, never a false report. A member without `new`
                 // creates nothing and is not bound.
-                var words = SourceWords.Create(context.Compilation, new[] { "MemoryCache" }, wholeWords: null, context.CancellationToken);
                 context.RegisterSemanticModelAction(c => SourceOperations.ForEach(
-                    c, words, wordToken: null, SourceOperations.MayCreateObjects, site => AnalyzeMemoryCacheCreation(site, memoryCache, generated, owner: null), OperationKind.ObjectCreation));
+                    c, memoryCacheWords, wordToken: null, SourceOperations.MayCreateObjects, site => AnalyzeMemoryCacheCreation(site, memoryCache!, generated, owner: null), OperationKind.ObjectCreation));
             }
         }
 
-        /// <summary>Both halves are about fields: a declaration without one (most types) is not even asked for its symbol.</summary>
-        private static bool DeclaresField(TypeDeclarationSyntax declaration)
+        /// <summary>
+        /// Both halves judge only private, non-const fields (<see cref="IsCandidate"/>, CacheMemoryCacheOwner): a
+        /// collection field that is static or named like a cache, or a field whose declared type spells MemoryCache. A
+        /// declaration with no such field (most types: their fields are public, or named like anything but a cache) is
+        /// not even asked for its symbol. The test is a relaxation of both: the collection type itself is left to them.
+        /// </summary>
+        private static bool MayHoldCacheField(TypeDeclarationSyntax declaration, bool collections, ImmutableArray<string> cacheWords, SourceWords? memoryCacheWords)
         {
+            var privateByDefault = !(declaration is InterfaceDeclarationSyntax); // an interface's members are public by default
             foreach (var member in declaration.Members)
             {
-                if (member is FieldDeclarationSyntax field && !field.Modifiers.Any(SyntaxKind.ConstKeyword))
+                if (member is FieldDeclarationSyntax field && MayBePrivate(field.Modifiers, privateByDefault))
+                {
+                    if (collections && (field.Modifiers.Any(SyntaxKind.StaticKeyword) || NamesCache(field.Declaration, cacheWords)))
+                    {
+                        return true;
+                    }
+
+                    if (memoryCacheWords != null)
+                    {
+                        var typeText = field.Declaration.Type.ToString();
+                        if (memoryCacheWords.Mentions(typeText, new Microsoft.CodeAnalysis.Text.TextSpan(0, typeText.Length)))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A non-const field that says private (not private protected), or says nothing where that means private.</summary>
+        private static bool MayBePrivate(SyntaxTokenList modifiers, bool privateByDefault) =>
+            !modifiers.Any(SyntaxKind.ConstKeyword)
+            && !modifiers.Any(SyntaxKind.ProtectedKeyword)
+            && (modifiers.Any(SyntaxKind.PrivateKeyword)
+                || (privateByDefault && !modifiers.Any(SyntaxKind.PublicKeyword) && !modifiers.Any(SyntaxKind.InternalKeyword)));
+
+        private static bool NamesCache(VariableDeclarationSyntax declaration, ImmutableArray<string> cacheWords)
+        {
+            foreach (var variable in declaration.Variables)
+            {
+                if (NameSaysCache(variable.Identifier.ValueText, cacheWords))
                 {
                     return true;
                 }
@@ -323,7 +365,7 @@ namespace PerfTuner.Analyzers.Rules
                 return false;
             }
 
-            if (!field.IsStatic && !NameSaysCache(field.Name, types, options, tree))
+            if (!field.IsStatic && !NameSaysCache(field.Name, CacheNameWords(types.Options(options, tree).CacheNameWords)))
             {
                 return false;
             }
@@ -331,10 +373,11 @@ namespace PerfTuner.Analyzers.Rules
             return collection.TypeArguments.Length == 0 || !types.IsClosedKey(collection.TypeArguments[0], options, tree, 0);
         }
 
-        private static bool NameSaysCache(string name, CompilationTypes types, AnalyzerOptions options, SyntaxTree tree)
+        private static ImmutableArray<string> CacheNameWords(ImmutableArray<string> configured) => configured.IsEmpty ? DefaultCacheNameWords : configured;
+
+        private static bool NameSaysCache(string name, ImmutableArray<string> cacheWords)
         {
-            var words = types.Options(options, tree).CacheNameWords;
-            foreach (var word in words.IsEmpty ? DefaultCacheNameWords : words)
+            foreach (var word in cacheWords)
             {
                 if (name.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0)
                 {

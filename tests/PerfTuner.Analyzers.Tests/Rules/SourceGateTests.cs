@@ -577,6 +577,80 @@ public class SourceGateTests
             }
             """);
 
+    // PT0001 asks for a type's symbol only when a field declaration may be private and a cache: static or named like
+    // one (collections), or of a type that spells MemoryCache. These fields pass that test without saying "private" or
+    // "cache" where a reader would look for it.
+
+    [Fact]
+    public Task PT0001_tracks_a_memory_cache_field_whose_name_does_not_say_cache() =>
+        Verify<UnboundedCacheAnalyzer>.AnalyzerAsync("""
+            using Microsoft.Extensions.Caching.Memory;
+
+            public sealed class RecentAnswers
+            {
+                private readonly IMemoryCache _recent;
+
+                public RecentAnswers() => _recent = {|PT0001:new MemoryCache(new MemoryCacheOptions())|};
+
+                public void Remember(string question, string answer) => _recent.Set(question, answer);
+            }
+            """);
+
+    [Fact]
+    public Task PT0001_tracks_a_memory_cache_field_declared_through_an_alias() =>
+        Verify<UnboundedCacheAnalyzer>.AnalyzerAsync("""
+            using Microsoft.Extensions.Caching.Memory;
+            using Entries = Microsoft.Extensions.Caching.Memory.MemoryCache;
+
+            public sealed class RecentAnswers
+            {
+                private readonly Entries _recent = {|PT0001:new MemoryCache(new MemoryCacheOptions())|};
+
+                public void Remember(string question, string answer) => _recent.Set(question, answer);
+            }
+            """);
+
+    [Fact]
+    public Task PT0001_reads_the_cache_name_words_of_the_file_before_it_skips_a_type() =>
+        Verify<UnboundedCacheAnalyzer>.AnalyzerAsync(
+            """
+            using System.Collections.Generic;
+
+            public sealed class AnswerLookup
+            {
+                private readonly Dictionary<string, string> {|PT0001:_answerStore|} = new();
+
+                public void Remember(string question, string answer) => _answerStore[question] = answer;
+            }
+            """,
+            "perftuner.PT0001.cache_name_words = store");
+
+    [Fact]
+    public Task PT0001_reads_a_static_field_of_a_struct_that_states_no_accessibility() =>
+        Verify<UnboundedCacheAnalyzer>.AnalyzerAsync("""
+            using System.Collections.Generic;
+
+            public readonly struct TenantKey
+            {
+                static readonly Dictionary<string, TenantKey> {|PT0001:Interned|} = new();
+
+                private readonly string _value;
+
+                private TenantKey(string value) => _value = value;
+
+                public static TenantKey For(string tenant)
+                {
+                    if (!Interned.TryGetValue(tenant, out var key))
+                    {
+                        key = new TenantKey(tenant);
+                        Interned[tenant] = key;
+                    }
+
+                    return key;
+                }
+            }
+            """);
+
     /// <summary>A readiness latch: waiters pass once the index is marked ready, each letting the next one through.</summary>
     private static string Latch(string creation, string wait = "_ready.WaitAsync(ct)") => $$"""
         using System.Threading;
